@@ -1,0 +1,101 @@
+"""``sitegen build``: load and validate everything, then render and write.
+
+Phase one (load) reads the config and every content file into the model and stops with the
+full list of problems if there are any; phase two (render) turns the model into pages, and the
+output is written into a fresh folder and swapped into place.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from sitegen import urls
+from sitegen.config import Config, check_base_url, load_config, normalise_base_url
+from sitegen.content.loader import load_archive
+from sitegen.errors import BuildError, Problem, SitegenError
+from sitegen.model import Archive
+from sitegen.output import check_output, write_site
+from sitegen.pages import Page, article_pages, list_pages
+from sitegen.render.theme import Theme
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    sources: int
+    articles: int
+    versions: int
+    pages: int
+    files: int
+    seconds: float
+    output: Path
+
+
+def resolve_config(project: Path, base_url: str | None) -> Config:
+    config, problems = load_config(project)
+    if problems:
+        raise BuildError(problems)
+    if base_url is not None:
+        message = check_base_url(base_url)
+        if message:
+            raise SitegenError(f"--base-url {message} (got {base_url!r})")
+        config = Config(**{**config.__dict__, "base_url": normalise_base_url(base_url)})
+    return config
+
+
+def plan(archive: Archive) -> list[Page]:
+    sources = {s.id: s for s in archive.sources}
+    pages = list_pages(archive)
+    for article in archive.articles():
+        pages.extend(article_pages(article, sources[article.source]))
+    return pages
+
+
+def render_pages(theme: Theme, pages: list[Page]) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    for page in pages:
+        try:
+            html = theme.render(page.template, {**page.context, "page_url": page.url})
+        except jinja2.TemplateError as exc:
+            if page.template not in failed:  # one report per broken template, not per page
+                failed.add(page.template)
+                problems.append(theme.problem_from(exc, page.template))
+            continue
+        files[urls.output_path(page.url)] = html.encode("utf-8")
+    if problems:
+        raise BuildError(problems)
+    return files
+
+
+def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
+          overwrite: bool = False) -> BuildResult:
+    """Build the site of ``project`` into ``output`` (default ``project/site``)."""
+    started = time.perf_counter()
+    project = project.resolve()
+    output = (output if output is not None else project / "site").absolute()
+    config = resolve_config(project, base_url)
+    check_output(project, output, overwrite=overwrite)
+    theme = Theme(project, config)
+    archive, problems = load_archive(project, project / "content")
+    if problems:
+        raise BuildError(problems)
+
+    pages = plan(archive)
+    files = render_pages(theme, pages)
+    for name, path in theme.static_files.items():
+        files[urls.static(name)] = path.read_bytes()
+    write_site(output, dict(sorted(files.items())))
+    return BuildResult(
+        sources=len(archive.sources),
+        articles=len(archive.articles()),
+        versions=archive.version_count,
+        pages=len(pages),
+        files=len(files),
+        seconds=time.perf_counter() - started,
+        output=output,
+    )

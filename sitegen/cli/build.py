@@ -1,0 +1,42 @@
+"""``sitegen build``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from sitegen.build import build as run_build
+from sitegen.render.helpers import plural
+
+project_option = click.option(
+    "-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+    default=".", show_default=True, help="The project folder (holding content/ and sitegen.yaml).")
+
+
+@click.command()
+@project_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Where to write the site.  [default: PROJECT/site]")
+@click.option("--base-url", metavar="URL", default=None,
+              help="The site's public address, e.g. https://user.github.io/repo/ "
+                   "(overrides base_url in sitegen.yaml).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace an output folder even if sitegen did not create it.")
+def build(project: Path, output: Path | None, base_url: str | None, overwrite: bool) -> None:
+    """Build the archive from PROJECT/content into the output folder.
+
+    Every content problem is reported as path:line: message; if there is any, nothing is
+    written and the previous output is left as it was.
+    """
+    result = run_build(project, output, base_url=base_url, overwrite=overwrite)
+    try:
+        shown = result.output.relative_to(Path.cwd())
+    except ValueError:
+        shown = result.output
+    Console(highlight=False, soft_wrap=True).print(
+        f"Built {plural(result.sources, 'source')}, {plural(result.articles, 'article')}, "
+        f"{plural(result.versions, 'version')}: {plural(result.pages, 'page')} "
+        f"({plural(result.files, 'file')}) written to {shown}/ in {result.seconds:.2f} s",
+        markup=False)

@@ -1,0 +1,142 @@
+"""``sitegen.yaml``: a typed schema, so a misspelt or mistyped key is an error naming it.
+
+Each option declares its type, default and check; :func:`load_config` validates a file
+against them and returns an immutable :class:`Config`. Adding an option is one line in
+``OPTIONS`` and one field in ``Config``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen import yamlutil
+from sitegen.content.frontmatter import decode
+from sitegen.errors import Problem, problem
+
+FILENAME = "sitegen.yaml"
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "News archive"
+    description: str = ""
+    base_url: str | None = None  # absolute, ending in "/", or None
+    language: str = "en"
+    timezone: str = "UTC"
+    theme: str = "default"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def check_base_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an absolute http(s) URL, e.g. https://user.github.io/repo/"
+    if parts.query or parts.fragment:
+        return "must not have a query (?) or fragment (#)"
+    return None
+
+
+def _check_language(value: str) -> str | None:
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        return "must be a language tag such as 'en' or 'en-GB'"
+    return None
+
+
+def _check_timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone name such as 'UTC' or 'Europe/London'"
+    return None
+
+
+def _check_theme(value: str) -> str | None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", value):
+        return "must be a folder name under themes/ (letters, digits, '.', '_', '-')"
+    return None
+
+
+def _nonempty(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: type
+    check: Callable[[Any], str | None] | None = None
+    help: str = ""
+
+
+OPTIONS: dict[str, Option] = {
+    "title": Option(str, _nonempty, "the archive's name, shown in every page's header"),
+    "description": Option(str, None, "one sentence under the title on the home page"),
+    "base_url": Option(str, check_base_url,
+                       "the site's public address; needed for feeds, sitemap and canonical links"),
+    "language": Option(str, _check_language, "the pages' language tag (html lang)"),
+    "timezone": Option(str, _check_timezone, "IANA time zone times are shown in (default UTC)"),
+    "theme": Option(str, _check_theme, "themes/<name>/ overrides the built-in theme's files"),
+}
+assert set(OPTIONS) == {f.name for f in fields(Config)}
+
+
+def normalise_base_url(value: str) -> str:
+    return value if value.endswith("/") else value + "/"
+
+
+def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Config, list[Problem]]:
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    allowed = ", ".join(OPTIONS)
+    for key, value in data.items():
+        line = lines.get(str(key))
+        option = OPTIONS.get(key) if isinstance(key, str) else None
+        if option is None:
+            close = difflib.get_close_matches(str(key), OPTIONS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(problem(rel, f"unknown key {key!r}{hint}; allowed keys: {allowed}",
+                                    line))
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, option.kind) or isinstance(value, bool):
+            problems.append(problem(rel, f"{key} must be {option.kind.__name__}, not "
+                                         f"{type(value).__name__} ({value!r})", line))
+            continue
+        message = option.check(value) if option.check else None
+        if message:
+            problems.append(problem(rel, f"{key} {message} (got {value!r})", line))
+            continue
+        values[key] = value
+    if "base_url" in values:
+        values["base_url"] = normalise_base_url(values["base_url"])
+    return Config(**values), problems
+
+
+def load_config(project: Path) -> tuple[Config, list[Problem]]:
+    """The project's configuration; a missing sitegen.yaml means every default."""
+    file = project / FILENAME
+    if not file.exists():
+        return Config(), []
+    text, problems = decode(file.read_bytes(), FILENAME)
+    if text is None:
+        return Config(), problems
+    try:
+        data = yamlutil.load(text)
+    except yamlutil.YamlProblem as exc:
+        return Config(), [problem(FILENAME, exc.message, exc.line)]
+    if data is None:
+        return Config(), []
+    if not isinstance(data, dict):
+        return Config(), [problem(FILENAME, "must be 'key: value' lines; allowed keys: "
+                                            + ", ".join(OPTIONS), 1)]
+    return validate(data, FILENAME, yamlutil.key_lines(text))

@@ -1,0 +1,1 @@
+"""Reading ``content/``: version files, source descriptions, and the tree they form."""

@@ -1,0 +1,163 @@
+"""Walk ``content/`` into the model, collecting every problem on the way.
+
+Per-article work (:func:`load_article`) depends only on that article's files, so it can be
+cached by their content and run in parallel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+
+from sitegen import urls
+from sitegen.content.frontmatter import VersionData, parse
+from sitegen.content.names import name_problem
+from sitegen.content.source import FILENAME as SOURCE_FILE
+from sitegen.content.source import load_source_meta
+from sitegen.errors import Problem, problem
+from sitegen.model import Archive, Article, Source, Version
+
+VERSION_SUFFIX = ".md"
+
+
+@dataclass(frozen=True)
+class ArticleFiles:
+    """Where an article's version files are: the input of :func:`load_article`."""
+
+    source: str
+    id: str
+    files: tuple[tuple[str, Path], ...]  # (project-relative posix path, absolute path)
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Visible entries, sorted by name so that output never depends on listing order."""
+    return sorted((p for p in folder.iterdir() if not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
+def _outside(path: Path, content: Path) -> bool:
+    """A symlink that leads out of content/ (content/ itself is resolved by the caller)."""
+    return path.is_symlink() and not path.resolve().is_relative_to(content)
+
+
+def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[ArticleFiles],
+                                               list[Problem]]:
+    """Find sources and article folders: ([(source id, folder)], [articles], problems)."""
+    problems: list[Problem] = []
+    sources: list[tuple[str, Path]] = []
+    articles: list[ArticleFiles] = []
+    real_content = content.resolve()
+
+    def refuse_link(path: Path) -> bool:
+        if _outside(path, real_content):
+            problems.append(problem(_rel(path, project), "symbolic link to a place outside "
+                                    "content/; it is not read: copy the file in instead"))
+            return True
+        return False
+
+    for entry in _entries(content):
+        rel = _rel(entry, project)
+        if refuse_link(entry):
+            continue
+        if not entry.is_dir():
+            problems.append(problem(rel, "unexpected file: content/ holds one folder per "
+                                         "source (content/<source>/<article>/<version>.md)"))
+            continue
+        message = name_problem(entry.name, "source")
+        if message is None and entry.name in urls.RESERVED:
+            message = (f"source folder name {entry.name!r} is reserved for the site's own "
+                       f"pages; rename the folder (reserved: {', '.join(sorted(urls.RESERVED))})")
+        if message:
+            problems.append(problem(rel, message))
+            continue
+        sources.append((entry.name, entry))
+        for sub in _entries(entry):
+            sub_rel = _rel(sub, project)
+            if refuse_link(sub):
+                continue
+            if not sub.is_dir():
+                if sub.name != SOURCE_FILE:
+                    problems.append(problem(sub_rel, "unexpected file: a source folder holds "
+                                            f"article folders and an optional {SOURCE_FILE}; "
+                                            "version files go in content/<source>/<article>/"))
+                continue
+            message = name_problem(sub.name, "article")
+            if message:
+                problems.append(problem(sub_rel, message))
+                continue
+            files: list[tuple[str, Path]] = []
+            for item in _entries(sub):
+                item_rel = _rel(item, project)
+                if refuse_link(item):
+                    continue
+                if item.is_dir():
+                    problems.append(problem(item_rel, "unexpected folder inside an article "
+                                            "folder: an article folder holds only its "
+                                            "version files (*.md)"))
+                elif item.suffix != VERSION_SUFFIX:
+                    problems.append(problem(item_rel, "not a version file: version files end "
+                                            "in .md; rename it or move it out of content/"))
+                else:
+                    files.append((item_rel, item))
+            if not files:
+                problems.append(problem(sub_rel, "article folder has no version files (*.md)"))
+                continue
+            articles.append(ArticleFiles(entry.name, sub.name, tuple(files)))
+    return sources, articles, problems
+
+
+def load_article(spec: ArticleFiles) -> tuple[Article | None, list[Problem]]:
+    """Parse, validate, order and number one article's versions."""
+    problems: list[Problem] = []
+    parsed: list[VersionData] = []
+    for rel, path in spec.files:
+        data, found = parse(path.read_bytes(), rel)
+        problems.extend(found)
+        if data is not None:
+            parsed.append(data)
+    seen: dict[object, VersionData] = {}
+    for data in sorted(parsed, key=lambda d: d.path):
+        instant = data.fetched.astimezone(UTC)
+        if instant in seen:
+            other = seen[instant]
+            problems.append(problem(data.path, f"same fetched instant ({instant.isoformat()}) as "
+                                    f"{other.path}; two versions of an article cannot share a "
+                                    "time: correct one of them or delete the duplicate"))
+        else:
+            seen[instant] = data
+    if problems:
+        return None, problems
+    ordered = sorted(parsed, key=lambda d: d.fetched)
+    versions = tuple(
+        Version(number=n, path=d.path, fetched=d.fetched, title=d.title, body=d.body,
+                url=d.url, published=d.published, byline=d.byline, extra=d.extra)
+        for n, d in enumerate(ordered)
+    )
+    return Article(spec.source, spec.id, versions), []
+
+
+def load_archive(project: Path, content: Path) -> tuple[Archive, list[Problem]]:
+    """Everything under content/, validated; problems from every file are collected."""
+    if not content.is_dir():
+        rel = content.name
+        return Archive(()), [problem(rel, f"no {rel}/ folder in {project}; create it, or run "
+                                          "'sitegen new' to start a project")]
+    source_dirs, specs, problems = scan(project, content)
+    by_source: dict[str, list[Article]] = {sid: [] for sid, _ in source_dirs}
+    for spec in specs:
+        article, found = load_article(spec)
+        problems.extend(found)
+        if article is not None:
+            by_source[spec.source].append(article)
+    sources = []
+    for sid, folder in source_dirs:
+        meta, found = load_source_meta(folder / SOURCE_FILE, _rel(folder / SOURCE_FILE, project))
+        problems.extend(found)
+        sources.append(Source(id=sid, name=meta.name or sid, url=meta.url,
+                              description=meta.description, articles=tuple(by_source[sid])))
+    return Archive(tuple(sources)), problems

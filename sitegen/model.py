@@ -1,0 +1,90 @@
+"""The loaded archive: sources, articles and their versions, validated and ordered.
+
+Everything the render phase needs is here, so rendering never touches the input files. The
+objects are immutable and hold no links to each other beyond ids, so an article can be cached
+or sent to a worker process on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One stored capture of an article, numbered from 0 in ``fetched`` order."""
+
+    number: int
+    path: str  # project-relative, posix separators: names the file in messages
+    fetched: datetime  # always timezone-aware
+    title: str
+    body: str  # Markdown source, line ends normalised to \n
+    url: str | None = None
+    published: datetime | date | None = None
+    byline: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # other front-matter keys
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str
+    id: str
+    versions: tuple[Version, ...]  # at least one, in fetched order
+
+    @property
+    def first(self) -> Version:
+        return self.versions[0]
+
+    @property
+    def latest(self) -> Version:
+        return self.versions[-1]
+
+    @property
+    def title(self) -> str:
+        """The current headline."""
+        return self.latest.title
+
+    @property
+    def changes(self) -> int:
+        return len(self.versions) - 1
+
+    @property
+    def url(self) -> str | None:
+        """The article's address at its source: the latest one any version recorded."""
+        for version in reversed(self.versions):
+            if version.url:
+                return version.url
+        return None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An outlet: a folder of articles, described by its optional ``_source.yaml``."""
+
+    id: str
+    name: str
+    url: str | None
+    description: str | None
+    articles: tuple[Article, ...]  # sorted by id
+
+    @property
+    def versions(self) -> int:
+        return sum(len(a.versions) for a in self.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    sources: tuple[Source, ...]  # sorted by id
+
+    def articles(self) -> list[Article]:
+        return [a for s in self.sources for a in s.articles]
+
+    @property
+    def version_count(self) -> int:
+        return sum(s.versions for s in self.sources)

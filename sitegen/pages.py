@@ -1,0 +1,48 @@
+"""Every page of the site: its URL, the template that draws it, and what it shows.
+
+Pages of one article depend only on that article (and the site's settings), so they can be
+rendered, cached and written independently; list pages depend on summaries of all articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen import urls
+from sitegen.model import Archive, Article, Source
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # site-relative, e.g. "bbc/c9wpy9x890wo/v1/"
+    template: str
+    context: dict[str, Any]
+
+
+def recent_first(articles: list[Article]) -> list[Article]:
+    """Most recently changed first; ties broken by id so the order never varies."""
+    return sorted(articles, key=lambda a: (-a.latest.fetched.timestamp(), a.source, a.id))
+
+
+def article_pages(article: Article, source: Source) -> list[Page]:
+    """The history page and one page per version."""
+    context = {"article": article, "source": source}
+    pages = [Page(urls.article(article.source, article.id), "article.html", context)]
+    for version in article.versions:
+        pages.append(Page(urls.version(article.source, article.id, version.number),
+                          "version.html", {**context, "version": version}))
+    return pages
+
+
+def list_pages(archive: Archive) -> list[Page]:
+    """The home page and one page per source."""
+    everything = recent_first(archive.articles())
+    names = {s.id: s.name for s in archive.sources}
+    pages = [Page(urls.home(), "index.html",
+                  {"articles": everything, "sources": archive.sources, "source_names": names,
+                   "archive": archive})]
+    for source in archive.sources:
+        pages.append(Page(urls.source(source.id), "source.html",
+                          {"source": source, "articles": recent_first(list(source.articles))}))
+    return pages

@@ -1,0 +1,1 @@
+"""Turning the model into HTML: Markdown, times, the theme, and the list of pages."""

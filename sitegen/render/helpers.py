@@ -1,0 +1,46 @@
+"""Template filters that need the site's settings (its time zone) or produce markup."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from sitegen.config import Config
+from sitegen.render import markdown, timefmt
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 version', '2,345 versions'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def filters(config: Config) -> dict[str, Any]:
+    zone = config.tz
+
+    def time_tag(moment: datetime | date, style: str = "long") -> Markup:
+        """``<time datetime=…>`` with the human form in the configured zone."""
+        formats = {"long": timefmt.long_time, "date": timefmt.long_date,
+                   "short": timefmt.short_time}
+        shown = formats[style](moment, zone)  # type: ignore[operator]
+        return Markup('<time datetime="{}">{}</time>').format(timefmt.iso(moment, zone), shown)
+
+    def later(moment: datetime, earlier: datetime | None) -> str:
+        return timefmt.later(earlier, moment) if earlier else ""
+
+    def zone_name(moment: datetime) -> str:
+        return timefmt.zone_name(moment, zone)
+
+    def render_markdown(source: str, shift: int = 1) -> Markup:
+        return Markup(markdown.render(source, shift))
+
+    return {
+        "time": time_tag,
+        "later": later,
+        "zone_name": zone_name,
+        "markdown": render_markdown,
+        "plural": plural,
+        "e": escape,
+    }

@@ -1,0 +1,120 @@
+"""The theme: Jinja2 templates and static assets, overridable one file at a time.
+
+Lookup order for every template and asset: the project's ``themes/<name>/``, then the
+built-in theme of that name (if any), then the built-in ``default``. A project can therefore
+replace a single template or stylesheet without copying the rest (as Pelican's template
+overrides allow).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.errors import Problem, SitegenError, problem
+from sitegen.render import helpers
+
+BUILTIN = Path(__file__).resolve().parent.parent / "themes"
+
+
+def safe_href(value: str | None) -> str | None:
+    """A front-matter URL is used as a link only if it is http(s)."""
+    if not value:
+        return None
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return value.strip() if scheme in ("http", "https") else None
+
+
+class Theme:
+    def __init__(self, project: Path, config: Config):
+        name = config.theme
+        self.name = name
+        self.config = config
+        self.project = project
+        own = project / "themes" / name
+        folders = [f for f in (own, BUILTIN / name, BUILTIN / "default") if f.is_dir()]
+        if not own.is_dir() and not (BUILTIN / name).is_dir():
+            raise SitegenError(
+                f"sitegen.yaml: theme {name!r} not found: there is no themes/{name}/ folder in "
+                f"the project and no built-in theme of that name (built-in: default)")
+        self.folders = list(dict.fromkeys(folders))
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+        @jinja2.pass_context
+        def asset(context: Any, name: str) -> str:
+            return self.asset_href(context["page_url"], name)
+
+        env.globals.update(link=_link, asset=asset, safe_href=safe_href, config=self.config,
+                           urls=urls)
+        env.filters.update(helpers.filters(self.config))
+        return env
+
+    @cached_property
+    def static_files(self) -> dict[str, Path]:
+        """Asset name (posix, relative to static/) to the file that wins the lookup."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            root = folder / "static"
+            if root.is_dir():
+                for path in sorted(root.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        found[path.relative_to(root).as_posix()] = path
+        return dict(sorted(found.items()))
+
+    @cached_property
+    def _fingerprints(self) -> dict[str, str]:
+        return {name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+                for name, path in self.static_files.items()}
+
+    def asset_href(self, page_url: str, name: str) -> str:
+        """A relative link to a theme asset, fingerprinted so browsers never use a stale one."""
+        if name not in self._fingerprints:
+            raise jinja2.TemplateRuntimeError(f"asset {name!r} is not in the theme's static/")
+        href = urls.relative(page_url, urls.static(name))
+        return f"{href}?v={self._fingerprints[name]}"
+
+    def template_path(self, name: str) -> str:
+        """Which file a template name resolves to, for error messages."""
+        for folder in self.folders:
+            candidate = folder / "templates" / name
+            if candidate.is_file():
+                try:
+                    return candidate.relative_to(self.project).as_posix()
+                except ValueError:
+                    return candidate.as_posix()
+        return name
+
+    def render(self, template: str, context: dict[str, Any]) -> str:
+        return self.env.get_template(template).render(context)
+
+    def problem_from(self, exc: jinja2.TemplateError, template: str) -> Problem:
+        """A template error as a ``path:line`` problem naming the template file."""
+        name = getattr(exc, "name", None) or template
+        line = getattr(exc, "lineno", None)
+        return problem(self.template_path(name), f"template error: {exc.message or exc}", line)
+
+
+@jinja2.pass_context
+def _link(context: Any, target: str) -> str:
+    """A relative link from the page being rendered to a site-relative URL."""
+    return urls.relative(context["page_url"], target)
