@@ -56,19 +56,16 @@ def plan(archive: Archive) -> list[Page]:
 
 def render_pages(theme: Theme, pages: list[Page]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    failed: set[str] = set()
+    problems: set[Problem] = set()  # a broken shared template fails many pages: report it once
     for page in pages:
         try:
             html = theme.render(page.template, {**page.context, "page_url": page.url})
         except jinja2.TemplateError as exc:
-            if page.template not in failed:  # one report per broken template, not per page
-                failed.add(page.template)
-                problems.append(theme.problem_from(exc, page.template))
+            problems.add(theme.problem_from(exc, page.template))
             continue
         files[urls.output_path(page.url)] = html.encode("utf-8")
     if problems:
-        raise BuildError(problems)
+        raise BuildError(list(problems))
     return files
 
 

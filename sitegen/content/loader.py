@@ -160,4 +160,4 @@ def load_archive(project: Path, content: Path) -> tuple[Archive, list[Problem]]:
         problems.extend(found)
         sources.append(Source(id=sid, name=meta.name or sid, url=meta.url,
                               description=meta.description, articles=tuple(by_source[sid])))
-    return Archive(tuple(sources)), problems
+    return Archive(tuple(sources)), sorted(problems)

@@ -9,6 +9,7 @@ overrides allow).
 from __future__ import annotations
 
 import hashlib
+import traceback
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -98,20 +99,33 @@ class Theme:
         for folder in self.folders:
             candidate = folder / "templates" / name
             if candidate.is_file():
-                try:
-                    return candidate.relative_to(self.project).as_posix()
-                except ValueError:
-                    return candidate.as_posix()
+                return self._shown(candidate)
         return name
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         return self.env.get_template(template).render(context)
 
     def problem_from(self, exc: jinja2.TemplateError, template: str) -> Problem:
-        """A template error as a ``path:line`` problem naming the template file."""
-        name = getattr(exc, "name", None) or template
+        """A template error as a ``path:line`` problem naming the template file.
+
+        Syntax errors carry their line; runtime errors (an undefined name) are located from
+        the traceback, in which Jinja2 puts the template's own file and line.
+        """
+        path = self.template_path(getattr(exc, "name", None) or template)
         line = getattr(exc, "lineno", None)
-        return problem(self.template_path(name), f"template error: {exc.message or exc}", line)
+        if line is None:
+            roots = [str(f / "templates") for f in self.folders]
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename.startswith(tuple(roots)):
+                    path, line = self._shown(Path(frame.filename)), frame.lineno
+                    break
+        return problem(path, f"template error: {exc.message or exc}", line)
+
+    def _shown(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 @jinja2.pass_context

@@ -1,0 +1,122 @@
+"""The command line, through click's CliRunner and once as a real subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import __version__
+from sitegen.cli import main
+from sitegen.output import MARKER
+from tests.conftest import version_file, write
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_version(runner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"sitegen, version {__version__}\n"
+
+
+def test_build_prints_a_summary(runner, project: Path) -> None:
+    result = runner.invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Built 1 source, 1 article, 2 versions: 5 pages (6 files) written to ")
+    assert (project / "site/paper/story/v1/index.html").exists()
+    assert (project / "site" / MARKER).exists()
+
+
+def test_build_errors_are_listed_and_the_previous_site_is_untouched(runner, project: Path) -> None:
+    assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+    before = snapshot(project / "site")
+    write(project / "content/paper/story/c.md", "---\ntitle: [\n---\n")
+    write(project / "content/paper/other/a.md", version_file("T", "2025-03-07", "x"))
+    result = runner.invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "content/paper/other/a.md:3: fetched is a date without a time (2025-03-07); write a "
+        "full time, e.g. 2025-03-07T10:12:00Z or 2025-03-07T11:12:00+01:00",
+        "content/paper/story/c.md:3: YAML syntax error: did not find expected node content; "
+        "fix the front matter",
+        "Error: 2 problems in the input; nothing was written.",
+    ]
+    assert snapshot(project / "site") == before
+
+
+def test_rebuild_replaces_the_site_and_leaves_no_temporary_folders(runner, project: Path) -> None:
+    assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+    (project / "content/paper/story/b.md").unlink()
+    assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+    assert not (project / "site/paper/story/v1").exists()
+    assert sorted(p.name for p in project.iterdir()) == ["content", "site"]
+
+
+def test_output_option_and_base_url(runner, project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere/public"
+    result = runner.invoke(main, ["build", "-C", str(project), "-o", str(out),
+                                  "--base-url", "https://u.github.io/repo"])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").exists()
+    bad = runner.invoke(main, ["build", "-C", str(project), "--base-url", "u.github.io"])
+    assert bad.exit_code == 1
+    assert "--base-url must be an absolute http(s) URL" in bad.output
+
+
+@pytest.mark.parametrize("target", [".", "content", "content/paper", "themes", ".."])
+def test_dangerous_output_folders_are_refused(runner, project: Path, target: str) -> None:
+    (project / "themes").mkdir()
+    before = snapshot(project)
+    result = runner.invoke(main, ["build", "-C", str(project), "-o", str(project / target)])
+    assert result.exit_code == 1
+    assert "Error:" in result.output
+    assert snapshot(project) == before
+
+
+def test_an_output_folder_sitegen_did_not_create_is_not_replaced(runner, project: Path) -> None:
+    write(project / "site/precious.txt", "mine")
+    result = runner.invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 1
+    assert "was not written by sitegen" in result.output and "--overwrite" in result.output
+    assert (project / "site/precious.txt").read_text() == "mine"
+    assert runner.invoke(main, ["build", "-C", str(project), "--overwrite"]).exit_code == 0
+    assert not (project / "site/precious.txt").exists()
+
+
+def test_new_creates_a_project_that_builds(runner, tmp_path: Path) -> None:
+    target = tmp_path / "my-archive"
+    result = runner.invoke(main, ["new", str(target)])
+    assert result.exit_code == 0, result.output
+    assert (target / "sitegen.yaml").exists() and (target / ".gitignore").exists()
+    versions = sorted((target / "content/example/first-article").glob("*.md"))
+    assert len(versions) == 2
+    built = runner.invoke(main, ["build", "-C", str(target)])
+    assert built.exit_code == 0, built.output
+    assert "1 article, 2 versions" in built.output
+
+
+def test_new_refuses_a_folder_that_is_not_empty(runner, tmp_path: Path) -> None:
+    write(tmp_path / "x/keep.txt", "mine")
+    result = runner.invoke(main, ["new", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert "already exists and is not empty" in result.output
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["keep.txt"]
+
+
+def test_the_installed_command_runs_as_a_subprocess(project: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(project)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "written to" in done.stdout
+    broken = write(project / "content/paper/story/c.md", "no front matter\n")
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(project)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"content/paper/story/{broken.name}:1: no front matter")

@@ -1,0 +1,139 @@
+"""Rendering: relative URLs, times in the configured zone, escaping, theme overrides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen import urls
+from sitegen.build import build
+from sitegen.errors import BuildError, SitegenError
+from sitegen.render import markdown, timefmt
+from sitegen.render.theme import safe_href
+from tests.conftest import version_file, write
+
+
+@pytest.mark.parametrize(("src", "dst", "expected"), [
+    ("", "", "./"),
+    ("", "bbc/", "bbc/"),
+    ("", "static/style.css", "static/style.css"),
+    ("bbc/", "", "../"),
+    ("bbc/x/v1/", "bbc/x/", "../"),
+    ("bbc/x/v1/", "bbc/x/v2/", "../v2/"),
+    ("bbc/x/v1/", "static/style.css", "../../../static/style.css"),
+    ("bbc/x/", "bbc/x/", "./"),
+    ("404.html", "bbc/", "bbc/"),
+])
+def test_relative_links(src: str, dst: str, expected: str) -> None:
+    assert urls.relative(src, dst) == expected
+
+
+def test_output_paths() -> None:
+    assert urls.output_path("") == "index.html"
+    assert urls.output_path("bbc/x/v0/") == "bbc/x/v0/index.html"
+    assert urls.output_path("404.html") == "404.html"
+
+
+@pytest.mark.parametrize(("seconds", "words"), [
+    (10, "less than a minute"), (60, "1 minute"), (44 * 60, "44 minutes"),
+    (50 * 60, "about 1 hour"), (3 * 3600 + 3 * 60, "about 3 hours"), (30 * 3600, "1 day"),
+    (5 * 86400, "5 days"), (40 * 86400, "about 1 month"), (50 * 86400, "about 2 months"),
+    (100 * 86400, "3 months"), (400 * 86400, "about 1 year"), (500 * 86400, "over 1 year"),
+    (700 * 86400, "almost 2 years"),
+])
+def test_distance_in_words(seconds: int, words: str) -> None:
+    assert timefmt.distance(seconds) == words
+
+
+def test_times_use_the_configured_zone_with_daylight_saving() -> None:
+    summer = datetime(2025, 7, 1, 9, 30, tzinfo=UTC)
+    london = ZoneInfo("Europe/London")
+    assert timefmt.long_time(summer, london) == "1 July 2025, 10:30 BST"
+    assert timefmt.iso(summer, london) == "2025-07-01T10:30:00+01:00"
+    assert timefmt.long_time(summer, ZoneInfo("UTC")) == "1 July 2025, 09:30 UTC"
+
+
+def test_markdown_shows_raw_html_as_text_and_drops_script_links() -> None:
+    html = markdown.render('<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n')
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+
+
+def test_markdown_headings_shift_below_the_page_headings() -> None:
+    assert markdown.render("# A\n\n###### B\n", shift=2) == "<h3>A</h3>\n<h6>B</h6>\n"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("https://a.org/x", "https://a.org/x"), ("http://a.org", "http://a.org"),
+    ("javascript:alert(1)", None), (" JavaScript:alert(1)", None), ("data:text/html,x", None),
+    ("//evil.org", None), ("", None), (None, None),
+])
+def test_only_http_urls_become_links(value: str | None, expected: str | None) -> None:
+    assert safe_href(value) == expected
+
+
+def _built(tmp_path: Path, project: Path, **kwargs) -> Path:
+    out = tmp_path / "out"
+    build(project, out, **kwargs)
+    return out
+
+
+def test_pages_escape_titles_and_show_times_in_the_zone(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    write(root / "sitegen.yaml", "timezone: Europe/London\n")
+    write(root / "content/s/a/v.md", version_file(
+        "'<script>alert(1)</script> & \"quotes\"'", "2025-07-01T09:30:00Z", "Body <b>x</b>\n",
+        url="'javascript:alert(1)'"))
+    out = _built(tmp_path, root)
+    page = (out / "s/a/v0/index.html").read_text()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;" in page
+    assert 'href="javascript' not in page
+    assert "Body &lt;b&gt;x&lt;/b&gt;" in page
+    assert '<time datetime="2025-07-01T10:30:00+01:00">1 July 2025, 10:30 BST</time>' in page
+
+
+def test_all_internal_links_are_relative(tmp_path: Path, project: Path) -> None:
+    out = _built(tmp_path, project)
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        assert 'href="/' not in text and 'src="/' not in text, page
+
+
+def test_project_theme_overrides_one_template(tmp_path: Path, project: Path) -> None:
+    write(project / "themes/default/templates/footer.html", "<p>Our own footer</p>\n")
+    out = _built(tmp_path, project)
+    home = (out / "index.html").read_text()
+    assert "Our own footer" in home
+    assert "Latest changes" in home  # the rest still comes from the built-in theme
+
+
+def test_project_theme_overrides_one_asset(tmp_path: Path, project: Path) -> None:
+    write(project / "themes/default/static/style.css", "body { color: red }\n")
+    out = _built(tmp_path, project)
+    assert (out / "static/style.css").read_text() == "body { color: red }\n"
+
+
+def test_a_named_theme_falls_back_to_the_default(tmp_path: Path, project: Path) -> None:
+    write(project / "sitegen.yaml", "theme: mine\n")
+    write(project / "themes/mine/templates/footer.html", "<p>Mine</p>\n")
+    out = _built(tmp_path, project)
+    assert "Mine" in (out / "index.html").read_text()
+
+
+def test_missing_theme_is_an_error(tmp_path: Path, project: Path) -> None:
+    write(project / "sitegen.yaml", "theme: nope\n")
+    with pytest.raises(SitegenError, match="theme 'nope' not found"):
+        _built(tmp_path, project)
+
+
+def test_template_error_names_the_template_file_and_line(tmp_path: Path, project: Path) -> None:
+    write(project / "themes/default/templates/footer.html", "<p>\n{{ no_such_thing.x }}</p>\n")
+    with pytest.raises(BuildError) as info:
+        _built(tmp_path, project)
+    (problem,) = info.value.problems
+    assert str(problem).startswith("themes/default/templates/footer.html:2: template error:")
