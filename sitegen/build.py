@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import urls
+from sitegen import hosting, urls
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
 from sitegen.content.loader import load_archive
 from sitegen.errors import BuildError, Problem, SitegenError
@@ -30,8 +30,10 @@ class BuildResult:
     versions: int
     pages: int
     files: int
+    bytes: int
     seconds: float
     output: Path
+    warnings: list[str]
 
 
 def resolve_config(project: Path, base_url: str | None) -> Config:
@@ -46,9 +48,9 @@ def resolve_config(project: Path, base_url: str | None) -> Config:
     return config
 
 
-def plan(archive: Archive) -> list[Page]:
+def plan(archive: Archive, config: Config) -> list[Page]:
     sources = {s.id: s for s in archive.sources}
-    pages = list_pages(archive)
+    pages = list_pages(archive, config.base_path)
     for article in archive.articles():
         pages.extend(article_pages(article, sources[article.source]))
     return pages
@@ -82,10 +84,11 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     if problems:
         raise BuildError(problems)
 
-    pages = plan(archive)
+    pages = plan(archive, config)
     files = render_pages(theme, pages)
     for name, path in theme.static_files.items():
         files[urls.static(name)] = path.read_bytes()
+    files.update(hosting.host_files(config, ((p.url, p.updated) for p in pages if p.listed)))
     write_site(output, dict(sorted(files.items())))
     return BuildResult(
         sources=len(archive.sources),
@@ -93,6 +96,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         versions=archive.version_count,
         pages=len(pages),
         files=len(files),
+        bytes=(size := sum(len(data) for data in files.values())),
         seconds=time.perf_counter() - started,
         output=output,
+        warnings=hosting.warnings(config, size),
     )

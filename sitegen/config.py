@@ -31,6 +31,12 @@ class Config:
     language: str = "en"
     timezone: str = "UTC"
     theme: str = "default"
+    cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url ("/repo/"), or "/" when it is not set."""
+        return urlsplit(self.base_url).path or "/" if self.base_url else "/"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -66,6 +72,15 @@ def _check_theme(value: str) -> str | None:
     return None
 
 
+_DOMAIN = re.compile(r"(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def _check_cname(value: str) -> str | None:
+    if not _DOMAIN.fullmatch(value):
+        return "must be a bare domain name such as news.example.org (no scheme, no path)"
+    return None
+
+
 def _nonempty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -85,6 +100,7 @@ OPTIONS: dict[str, Option] = {
     "language": Option(str, _check_language, "the pages' language tag (html lang)"),
     "timezone": Option(str, _check_timezone, "IANA time zone times are shown in (default UTC)"),
     "theme": Option(str, _check_theme, "themes/<name>/ overrides the built-in theme's files"),
+    "cname": Option(str, _check_cname, "a custom domain for GitHub Pages, written to CNAME"),
 }
 assert set(OPTIONS) == {f.name for f in fields(Config)}
 

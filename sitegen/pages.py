@@ -7,6 +7,7 @@ rendered, cached and written independently; list pages depend on summaries of al
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sitegen import urls
@@ -18,6 +19,8 @@ class Page:
     url: str  # site-relative, e.g. "bbc/c9wpy9x890wo/v1/"
     template: str
     context: dict[str, Any]
+    updated: datetime | None = None  # when what the page shows last changed (sitemap)
+    listed: bool = True  # in the sitemap (404.html is not)
 
 
 def recent_first(articles: list[Article]) -> list[Article]:
@@ -28,21 +31,30 @@ def recent_first(articles: list[Article]) -> list[Article]:
 def article_pages(article: Article, source: Source) -> list[Page]:
     """The history page and one page per version."""
     context = {"article": article, "source": source}
-    pages = [Page(urls.article(article.source, article.id), "article.html", context)]
+    pages = [Page(urls.article(article.source, article.id), "article.html", context,
+                  article.latest.fetched)]
     for version in article.versions:
         pages.append(Page(urls.version(article.source, article.id, version.number),
-                          "version.html", {**context, "version": version}))
+                          "version.html", {**context, "version": version}, version.fetched))
     return pages
 
 
-def list_pages(archive: Archive) -> list[Page]:
-    """The home page and one page per source."""
+def list_pages(archive: Archive, base_path: str) -> list[Page]:
+    """The home page, the 404 page and one page per source.
+
+    404.html is served by hosts for any missing URL at any depth, so its links cannot be
+    relative: they start from ``base_path``, the path of the site's base_url ("/repo/").
+    """
     everything = recent_first(archive.articles())
     names = {s.id: s.name for s in archive.sources}
+    newest = everything[0].latest.fetched if everything else None
     pages = [Page(urls.home(), "index.html",
                   {"articles": everything, "sources": archive.sources, "source_names": names,
-                   "archive": archive})]
+                   "archive": archive}, newest),
+             Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False)]
     for source in archive.sources:
+        articles = recent_first(list(source.articles))
         pages.append(Page(urls.source(source.id), "source.html",
-                          {"source": source, "articles": recent_first(list(source.articles))}))
+                          {"source": source, "articles": articles},
+                          articles[0].latest.fetched if articles else None))
     return pages

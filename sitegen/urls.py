@@ -14,6 +14,9 @@ RESERVED = frozenset({"static", "feeds", "search", "pagefind", "archive", "lists
                       "robots.txt", "404.html", "index.html", "CNAME"})
 
 
+NOT_FOUND = "404.html"
+
+
 def home() -> str:
     return ""
 

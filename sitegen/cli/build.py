@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from sitegen.build import build as run_build
 from sitegen.render.helpers import plural
@@ -35,7 +36,11 @@ def build(project: Path, output: Path | None, base_url: str | None, overwrite: b
         shown = result.output.relative_to(Path.cwd())
     except ValueError:
         shown = result.output
-    Console(highlight=False, soft_wrap=True).print(
+    out = Console(highlight=False, soft_wrap=True)
+    for warning in result.warnings:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"[yellow]Warning:[/] {escape(warning)}")
+    out.print(
         f"Built {plural(result.sources, 'source')}, {plural(result.articles, 'article')}, "
         f"{plural(result.versions, 'version')}: {plural(result.pages, 'page')} "
         f"({plural(result.files, 'file')}) written to {shown}/ in {result.seconds:.2f} s",

@@ -7,17 +7,26 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from sitegen.scaffold import create_project
+from sitegen.scaffold import create_project, requirement
 
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path))
 def new(directory: Path) -> None:
-    """Create a new project in DIRECTORY: sitegen.yaml and one example article with two
-    versions, ready to build."""
-    written = create_project(directory)
+    """Create a new project in DIRECTORY, ready to build.
+
+    It holds sitegen.yaml, one example article with two versions, a .gitignore, and a GitHub
+    Pages workflow (.github/workflows/pages.yml) with the requirements.txt it installs from.
+    """
+    pin = requirement()
+    written = create_project(directory, pin)
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"Created {directory}/ with {len(written)} files. Next:")
-    out.print(f"  cd {directory}")
-    out.print("  sitegen build          # writes the archive to site/")
+    out.print(f"Created {directory}/ with {len(written)} files. Next:", markup=False)
+    out.print(f"  cd {directory}", markup=False)
+    out.print("  sitegen build          # writes the archive to site/", markup=False)
+    if pin is None:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            "[yellow]Note:[/] this sitegen was installed from a local folder; before publishing "
+            "with the GitHub Pages workflow, say in requirements.txt where sitegen comes from "
+            "(see docs/deploy.md).")
 

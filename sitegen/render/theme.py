@@ -63,6 +63,8 @@ class Theme:
 
         @jinja2.pass_context
         def asset(context: Any, name: str) -> str:
+            if context.get("link_base") is not None:
+                return self.absolute_asset_href(context["link_base"], name)
             return self.asset_href(context["page_url"], name)
 
         env.globals.update(link=_link, asset=asset, safe_href=safe_href, config=self.config,
@@ -93,6 +95,9 @@ class Theme:
             raise jinja2.TemplateRuntimeError(f"asset {name!r} is not in the theme's static/")
         href = urls.relative(page_url, urls.static(name))
         return f"{href}?v={self._fingerprints[name]}"
+
+    def absolute_asset_href(self, base_path: str, name: str) -> str:
+        return f"{base_path}{urls.static(name)}?v={self._fingerprints[name]}"
 
     def template_path(self, name: str) -> str:
         """Which file a template name resolves to, for error messages."""
@@ -130,5 +135,11 @@ class Theme:
 
 @jinja2.pass_context
 def _link(context: Any, target: str) -> str:
-    """A relative link from the page being rendered to a site-relative URL."""
+    """A relative link from the page being rendered to a site-relative URL.
+
+    A page that may be served at any URL (404.html) sets ``link_base`` to the site's base
+    path instead, and gets root-absolute links.
+    """
+    if context.get("link_base") is not None:
+        return context["link_base"] + target
     return urls.relative(context["page_url"], target)
