@@ -21,6 +21,7 @@ from sitegen.model import Archive
 from sitegen.output import check_output, write_site
 from sitegen.pages import Page, article_pages, list_pages
 from sitegen.render.theme import Theme
+from sitegen.search import build_index
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ def resolve_config(project: Path, base_url: str | None) -> Config:
     return config
 
 
-def plan(archive: Archive, config: Config) -> list[Page]:
+def plan(archive: Archive, config: Config, *, search: bool) -> list[Page]:
     sources = {s.id: s for s in archive.sources}
-    pages = list_pages(archive, config.base_path)
+    pages = list_pages(archive, config.base_path, search=search)
     for article in archive.articles():
         pages.extend(article_pages(article, sources[article.source]))
     return pages
@@ -72,20 +73,27 @@ def render_pages(theme: Theme, pages: list[Page]) -> dict[str, bytes]:
 
 
 def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
-          overwrite: bool = False) -> BuildResult:
-    """Build the site of ``project`` into ``output`` (default ``project/site``)."""
+          overwrite: bool = False, search: bool = True) -> BuildResult:
+    """Build the site of ``project`` into ``output`` (default ``project/site``).
+
+    ``search=False`` skips the search index (and the search page and form), for quick
+    previews and so that indexing can be timed apart.
+    """
     started = time.perf_counter()
     project = project.resolve()
     output = (output if output is not None else project / "site").absolute()
     config = resolve_config(project, base_url)
     check_output(project, output, overwrite=overwrite)
     theme = Theme(project, config)
+    theme.env.globals["search_enabled"] = search
     archive, problems = load_archive(project, project / "content")
     if problems:
         raise BuildError(problems)
 
-    pages = plan(archive, config)
+    pages = plan(archive, config, search=search)
     files = render_pages(theme, pages)
+    if search:
+        files.update(build_index(archive, config.language))
     for name, path in theme.static_files.items():
         files[urls.static(name)] = path.read_bytes()
     files.update(hosting.host_files(config, ((p.url, p.updated) for p in pages if p.listed)))

@@ -39,8 +39,8 @@ def article_pages(article: Article, source: Source) -> list[Page]:
     return pages
 
 
-def list_pages(archive: Archive, base_path: str) -> list[Page]:
-    """The home page, the 404 page and one page per source.
+def list_pages(archive: Archive, base_path: str, *, search: bool = True) -> list[Page]:
+    """The home page, the 404 page, the search page and one page per source.
 
     404.html is served by hosts for any missing URL at any depth, so its links cannot be
     relative: they start from ``base_path``, the path of the site's base_url ("/repo/").
@@ -52,6 +52,8 @@ def list_pages(archive: Archive, base_path: str) -> list[Page]:
                   {"articles": everything, "sources": archive.sources, "source_names": names,
                    "archive": archive}, newest),
              Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False)]
+    if search:
+        pages.append(Page(urls.search(), "search.html", {}, newest))
     for source in archive.sources:
         articles = recent_first(list(source.articles))
         pages.append(Page(urls.source(source.id), "source.html",

@@ -33,6 +33,14 @@ def version(source_id: str, article_id: str, number: int) -> str:
     return f"{source_id}/{article_id}/v{number}/"
 
 
+def diff(source_id: str, article_id: str, old: int, new: int) -> str:
+    return f"{source_id}/{article_id}/diff/{old}-{new}/"
+
+
+def search() -> str:
+    return "search/"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 

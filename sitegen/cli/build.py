@@ -25,13 +25,17 @@ project_option = click.option(
                    "(overrides base_url in sitegen.yaml).")
 @click.option("--overwrite", is_flag=True,
               help="Replace an output folder even if sitegen did not create it.")
-def build(project: Path, output: Path | None, base_url: str | None, overwrite: bool) -> None:
+@click.option("--no-search", "no_search", is_flag=True,
+              help="Skip the search index (and the search page): faster, for previews.")
+def build(project: Path, output: Path | None, base_url: str | None, overwrite: bool,
+          no_search: bool) -> None:
     """Build the archive from PROJECT/content into the output folder.
 
     Every content problem is reported as path:line: message; if there is any, nothing is
     written and the previous output is left as it was.
     """
-    result = run_build(project, output, base_url=base_url, overwrite=overwrite)
+    result = run_build(project, output, base_url=base_url, overwrite=overwrite,
+                       search=not no_search)
     try:
         shown = result.output.relative_to(Path.cwd())
     except ValueError:

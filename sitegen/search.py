@@ -1,0 +1,145 @@
+"""Client-side search with Pagefind: every version of every article, removed text included.
+
+Indexing each version page would store an article's unchanged paragraphs once per version.
+Instead each article gets one search document, built here and never written as a page: every
+distinct block of text (paragraph, heading, list item…) and headline that any version had,
+once, in a section for the set of versions that had it. A phrase that stood only in version 1
+is in a section for {1}, so a search finds it, says "version 1", and the search page links to
+version 1 and to the diff where it was removed. Results come one per article, with the
+matching sections as Pagefind sub-results, and the index grows with the archive's distinct
+text rather than with its number of versions.
+
+Section headings carry one opaque token (``v0to2v4``: versions 0 to 2 and 4) that the search
+page decodes; anything else there would be indexed as words of every article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+import unicodedata
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from sitegen import urls
+from sitegen.model import Archive, Article, Source
+from sitegen.pagefind_bundle import canonical
+from sitegen.render import markdown
+
+BUNDLE = "pagefind"
+# The Pagefind UI components are not used: the search page has its own (static/search.js).
+UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def blocks(body: str) -> list[str]:
+    """A body's blocks as Markdown source: the text between blank lines."""
+    return [b.strip() for b in _BLANK_LINES.split(body) if b.strip()]
+
+
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
+                             "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
+                             "‐": "-", "‑": "-", "−": "-"})
+
+
+def _key(text: str) -> str:
+    """Blocks that differ only in quote, dash or Unicode style or in spacing are one block,
+    so that a cosmetic edit does not make a paragraph look removed."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).split())
+
+
+def ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """[0, 1, 2, 4] -> [(0, 2), (4, 4)]."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+def section_token(numbers: list[int]) -> str:
+    return "".join(f"v{a}" if a == b else f"v{a}to{b}" for a, b in ranges(numbers))
+
+
+def sections(article: Article) -> list[tuple[list[int], list[str], list[str]]]:
+    """(versions, headlines, blocks) for each distinct set of versions, current text first,
+    then newest first. Each distinct headline and block appears in exactly one section."""
+    seen_in: dict[str, list[int]] = defaultdict(list)
+    first_form: dict[str, str] = {}
+    titles: dict[str, list[int]] = defaultdict(list)
+    for version in article.versions:
+        titles[version.title].append(version.number)
+        for block in dict.fromkeys(blocks(version.body)):  # once per version
+            key = _key(block)
+            if not seen_in[key] or seen_in[key][-1] != version.number:
+                seen_in[key].append(version.number)
+            first_form.setdefault(key, block)
+    groups: dict[tuple[int, ...], tuple[list[str], list[str]]] = {}
+    for title, numbers in titles.items():
+        groups.setdefault(tuple(numbers), ([], []))[0].append(title)
+    for key, numbers in seen_in.items():
+        groups.setdefault(tuple(numbers), ([], []))[1].append(first_form[key])
+    latest = article.latest.number
+    order = sorted(groups, key=lambda n: (latest not in n, -n[-1], -n[0]))
+    return [(list(n), groups[n][0], groups[n][1]) for n in order]
+
+
+def document(article: Article, source: Source, language: str) -> str:
+    """The HTML Pagefind indexes for one article (never written as a page)."""
+    latest = article.latest
+    years = sorted({v.fetched.astimezone(UTC).year for v in article.versions})
+    attrs = [
+        ("data-pagefind-meta", f"title:{article.title}"),
+        ("data-pagefind-meta", f"url:{urls.article(article.source, article.id)}"),
+        ("data-pagefind-meta", f"source:{source.name}"),
+        ("data-pagefind-meta", f"latest:{latest.number}"),
+        ("data-pagefind-meta", f"changed:{latest.fetched.astimezone(UTC).isoformat()}"),
+        ("data-pagefind-filter", f"source:{source.name}"),
+        *(("data-pagefind-filter", f"year:{year}") for year in years),
+        ("data-pagefind-sort", f"date:{latest.fetched.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
+    ]
+    parts = [Markup('<!doctype html><html lang="{}"><head><title>{}</title></head><body>'
+                    "<main data-pagefind-body>").format(language, article.title)]
+    parts += [Markup('<span {}="{}"></span>').format(name, value) for name, value in attrs]
+    parts.append(Markup("<h1>{}</h1>").format(article.title))
+    for numbers, titles, texts in sections(article):
+        token = section_token(numbers)
+        parts.append(Markup('<section><h2 id="{}">{}</h2>').format(token, token))
+        parts += [Markup("<p><strong>{}</strong></p>").format(t)
+                  for t in titles if t != article.title]
+        parts += [Markup(markdown.render(text, shift=2)) for text in texts]
+        parts.append(Markup("</section>"))
+    parts.append(Markup("</main></body></html>"))
+    return str(escape("").join(parts))
+
+
+async def _index(documents: list[tuple[str, str]], language: str, folder: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(force_language=language, output_path=str(folder))
+    async with PagefindIndex(config) as index:
+        for url, html in documents:
+            await index.add_html_file(content=html, url="/" + url)
+
+
+def build_index(archive: Archive, language: str) -> dict[str, bytes]:
+    """The Pagefind bundle for the whole archive, as site-relative path -> bytes."""
+    primary = language.split("-")[0].lower()
+    sources = {s.id: s for s in archive.sources}
+    docs = [(urls.article(a.source, a.id), document(a, sources[a.source], primary))
+            for a in archive.articles()]
+    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
+        folder = Path(tmp) / BUNDLE
+        # Its own thread and event loop: build() may be called where a loop already runs.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _index(docs, primary, folder)).result()
+        return canonical({f"{BUNDLE}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+                          for p in sorted(folder.rglob("*"))
+                          if p.is_file() and not UNUSED.search(p.name)})
