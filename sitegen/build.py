@@ -35,6 +35,7 @@ class BuildResult:
     seconds: float
     output: Path
     warnings: list[str]
+    skipped: list[Problem]  # with keep_going: the problems of what was left out
 
 
 def resolve_config(project: Path, base_url: str | None) -> Config:
@@ -73,11 +74,14 @@ def render_pages(theme: Theme, pages: list[Page]) -> dict[str, bytes]:
 
 
 def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
-          overwrite: bool = False, search: bool = True) -> BuildResult:
+          overwrite: bool = False, search: bool = True, keep_going: bool = False
+          ) -> BuildResult:
     """Build the site of ``project`` into ``output`` (default ``project/site``).
 
-    ``search=False`` skips the search index (and the search page and form), for quick
-    previews and so that indexing can be timed apart.
+    Any problem in the content stops the build before anything is written, unless
+    ``keep_going``: then every valid file is built and the problems of the others are
+    returned in ``BuildResult.skipped``. ``search=False`` skips the search index (and the
+    search page and form), for quick previews and so that indexing can be timed apart.
     """
     started = time.perf_counter()
     project = project.resolve()
@@ -86,8 +90,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     check_output(project, output, overwrite=overwrite)
     theme = Theme(project, config)
     theme.env.globals["search_enabled"] = search
-    archive, problems = load_archive(project, project / "content")
-    if problems:
+    archive, problems = load_archive(project, project / "content", config.max_file_size)
+    if problems and not keep_going:
         raise BuildError(problems)
 
     pages = plan(archive, config, search=search)
@@ -108,4 +112,5 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         seconds=time.perf_counter() - started,
         output=output,
         warnings=hosting.warnings(config, size),
+        skipped=sorted(problems),
     )

@@ -32,6 +32,7 @@ class Config:
     timezone: str = "UTC"
     theme: str = "default"
     cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
+    max_file_size: int = 10_000_000  # bytes; a larger version file is an error
 
     @property
     def base_path(self) -> str:
@@ -81,6 +82,10 @@ def _check_cname(value: str) -> str | None:
     return None
 
 
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be a positive number"
+
+
 def _nonempty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -101,6 +106,7 @@ OPTIONS: dict[str, Option] = {
     "timezone": Option(str, _check_timezone, "IANA time zone times are shown in (default UTC)"),
     "theme": Option(str, _check_theme, "themes/<name>/ overrides the built-in theme's files"),
     "cname": Option(str, _check_cname, "a custom domain for GitHub Pages, written to CNAME"),
+    "max_file_size": Option(int, _positive, "the largest version file read, in bytes"),
 }
 assert set(OPTIONS) == {f.name for f in fields(Config)}
 

@@ -6,6 +6,7 @@ The C loader is used when PyYAML was built with libyaml (it is about ten times f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -20,14 +21,54 @@ class YamlProblem(Exception):
         self.line = line
 
 
+MAX_VALUES = 10_000  # values a document may expand to through aliases ("billion laughs")
+
+
+def _expanded(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded (memoised, so a
+    graph built to explode costs its size in nodes to measure, not its expansion)."""
+    key = id(node)
+    if key not in memo:
+        memo[key] = 0  # a recursive alias counts once
+        if isinstance(node, yaml.SequenceNode):
+            memo[key] = 1 + sum(_expanded(child, memo) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            memo[key] = 1 + sum(_expanded(k, memo) + _expanded(v, memo) for k, v in node.value)
+        else:
+            memo[key] = 1
+    return memo[key]
+
+
+def _check_aliases(text: str) -> None:
+    """Refuse documents whose anchors and aliases expand past MAX_VALUES values.
+
+    PyYAML shares aliased objects, so loading such a document is cheap; but anything that
+    walks the result (templates, JSON, hashing) pays the full expansion.
+    """
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is not None and _expanded(node, {}) > MAX_VALUES:
+        raise YamlProblem(f"YAML aliases expand to more than {MAX_VALUES:,} values; "
+                          "write the values out instead of repeating anchors", 1)
+
+
 def load(text: str) -> Any:
     """Parse YAML text; a syntax error becomes a YamlProblem with a 1-based line."""
     try:
+        if "*" in text:
+            _check_aliases(text)
         return yaml.load(text, Loader=Loader)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        tag = re.search(r"tag '([^']*)'", str(exc.problem))
+        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "this tag"
+        raise YamlProblem(f"YAML tag {shown} is not allowed: front matter holds only plain "
+                          "values (text, numbers, times, lists, mappings); remove the tag",
+                          mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(f"YAML syntax error: {what}", mark.line + 1 if mark else None) from None
+        raise YamlProblem(f"YAML syntax error: {what}; fix the YAML",
+                          mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", None) from None
 

@@ -49,7 +49,7 @@ def test_build_errors_are_listed_and_the_previous_site_is_untouched(runner, proj
         "content/paper/other/a.md:3: fetched is a date without a time (2025-03-07); write a "
         "full time, e.g. 2025-03-07T10:12:00Z or 2025-03-07T11:12:00+01:00",
         "content/paper/story/c.md:3: YAML syntax error: did not find expected node content; "
-        "fix the front matter",
+        "fix the YAML",
         "Error: 2 problems in the input; nothing was written.",
     ]
     assert snapshot(project / "site") == before

@@ -27,25 +27,33 @@ project_option = click.option(
               help="Replace an output folder even if sitegen did not create it.")
 @click.option("--no-search", "no_search", is_flag=True,
               help="Skip the search index (and the search page): faster, for previews.")
+@click.option("-k", "--keep-going", is_flag=True,
+              help="Build every valid file even if others have problems; list what was "
+                   "skipped.")
 def build(project: Path, output: Path | None, base_url: str | None, overwrite: bool,
-          no_search: bool) -> None:
+          no_search: bool, keep_going: bool) -> None:
     """Build the archive from PROJECT/content into the output folder.
 
     Every content problem is reported as path:line: message; if there is any, nothing is
-    written and the previous output is left as it was.
+    written and the previous output is left as it was (exit status 1). With --keep-going
+    the valid files are built, the problems are listed as skipped, and the exit status is 0.
     """
     result = run_build(project, output, base_url=base_url, overwrite=overwrite,
-                       search=not no_search)
+                       search=not no_search, keep_going=keep_going)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for item in result.skipped:
+        err.print(f"[yellow]Skipped:[/] {escape(str(item))}")
     try:
         shown = result.output.relative_to(Path.cwd())
     except ValueError:
         shown = result.output
     out = Console(highlight=False, soft_wrap=True)
     for warning in result.warnings:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"[yellow]Warning:[/] {escape(warning)}")
+        err.print(f"[yellow]Warning:[/] {escape(warning)}")
     out.print(
         f"Built {plural(result.sources, 'source')}, {plural(result.articles, 'article')}, "
         f"{plural(result.versions, 'version')}: {plural(result.pages, 'page')} "
-        f"({plural(result.files, 'file')}) written to {shown}/ in {result.seconds:.2f} s",
+        f"({plural(result.files, 'file')}) written to {shown}/ in {result.seconds:.2f} s"
+        + (f"; {plural(len(result.skipped), 'problem')} skipped (listed above)"
+           if result.skipped else ""),
         markup=False)

@@ -115,7 +115,7 @@ def parse(raw: bytes, path: str) -> tuple[VersionData | None, list[Problem]]:
         meta = yamlutil.load(front)
     except yamlutil.YamlProblem as exc:
         line = exc.line + 1 if exc.line else 1  # +1: the opening '---'
-        return None, [problem(path, f"{exc.message}; fix the front matter", line)]
+        return None, [problem(path, exc.message, line)]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

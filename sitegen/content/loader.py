@@ -11,6 +11,7 @@ from datetime import UTC
 from pathlib import Path
 
 from sitegen import urls
+from sitegen.config import Config
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
 from sitegen.content.source import FILENAME as SOURCE_FILE
@@ -111,16 +112,41 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
     return sources, articles, problems
 
 
-def load_article(spec: ArticleFiles) -> tuple[Article | None, list[Problem]]:
-    """Parse, validate, order and number one article's versions."""
+DEFAULT_MAX_BYTES: int = Config.max_file_size
+
+
+def read_limited(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
+    size = path.stat().st_size
+    if size > max_bytes:
+        return None, problem(rel, f"file is {size:,} bytes, over the limit of {max_bytes:,} "
+                                  "(max_file_size in sitegen.yaml); check that it really is "
+                                  "one article, or raise the limit")
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, problem(rel, f"cannot be read ({exc.strerror}); check its permissions")
+
+
+def load_article(spec: ArticleFiles, max_bytes: int = DEFAULT_MAX_BYTES
+                 ) -> tuple[Article | None, list[Problem]]:
+    """Parse, validate, order and number one article's versions.
+
+    The article is made of its valid versions (None if there is none); the problems of the
+    others are returned with it, so that ``--keep-going`` can build what is valid.
+    """
     problems: list[Problem] = []
     parsed: list[VersionData] = []
     for rel, path in spec.files:
-        data, found = parse(path.read_bytes(), rel)
+        raw, trouble = read_limited(path, rel, max_bytes)
+        if trouble is not None or raw is None:
+            problems.append(trouble)  # type: ignore[arg-type]
+            continue
+        data, found = parse(raw, rel)
         problems.extend(found)
         if data is not None:
             parsed.append(data)
     seen: dict[object, VersionData] = {}
+    unique: list[VersionData] = []
     for data in sorted(parsed, key=lambda d: d.path):
         instant = data.fetched.astimezone(UTC)
         if instant in seen:
@@ -130,18 +156,20 @@ def load_article(spec: ArticleFiles) -> tuple[Article | None, list[Problem]]:
                                     "time: correct one of them or delete the duplicate"))
         else:
             seen[instant] = data
-    if problems:
+            unique.append(data)
+    if not unique:
         return None, problems
-    ordered = sorted(parsed, key=lambda d: d.fetched)
+    ordered = sorted(unique, key=lambda d: d.fetched)
     versions = tuple(
         Version(number=n, path=d.path, fetched=d.fetched, title=d.title, body=d.body,
                 url=d.url, published=d.published, byline=d.byline, extra=d.extra)
         for n, d in enumerate(ordered)
     )
-    return Article(spec.source, spec.id, versions), []
+    return Article(spec.source, spec.id, versions), problems
 
 
-def load_archive(project: Path, content: Path) -> tuple[Archive, list[Problem]]:
+def load_archive(project: Path, content: Path, max_bytes: int = DEFAULT_MAX_BYTES
+                 ) -> tuple[Archive, list[Problem]]:
     """Everything under content/, validated; problems from every file are collected."""
     if not content.is_dir():
         rel = content.name
@@ -150,7 +178,7 @@ def load_archive(project: Path, content: Path) -> tuple[Archive, list[Problem]]:
     source_dirs, specs, problems = scan(project, content)
     by_source: dict[str, list[Article]] = {sid: [] for sid, _ in source_dirs}
     for spec in specs:
-        article, found = load_article(spec)
+        article, found = load_article(spec, max_bytes)
         problems.extend(found)
         if article is not None:
             by_source[spec.source].append(article)
