@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import yamlutil
 from sitegen.content.frontmatter import decode
+from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
 
 FILENAME = "sitegen.yaml"
@@ -134,6 +135,8 @@ def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Con
             problems.append(problem(rel, f"{key} must be {option.kind.__name__}, not "
                                          f"{type(value).__name__} ({value!r})", line))
             continue
+        if isinstance(value, str):
+            value = clean(value)
         message = option.check(value) if option.check else None
         if message:
             problems.append(problem(rel, f"{key} {message} (got {value!r})", line))

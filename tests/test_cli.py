@@ -124,3 +124,37 @@ def test_the_installed_command_runs_as_a_subprocess(project: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert done.stderr.startswith(f"content/paper/story/{broken.name}:1: no front matter")
+
+
+def test_rebuild_never_follows_links_out_of_the_old_site(runner, project: Path, tmp_path: Path) -> None:
+    precious = write(tmp_path / "precious/keep.txt", "mine")
+    assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+    import os
+
+    os.symlink(precious.parent, project / "site/link-to-precious")
+    assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+    assert precious.read_text() == "mine"
+    assert not (project / "site/link-to-precious").exists()
+
+
+def test_an_interrupted_build_leaves_the_previous_site_whole(project: Path, monkeypatch) -> None:
+    from sitegen import build as build_module
+    from sitegen import output
+
+    build_module.build(project)
+    before = snapshot(project / "site")
+    real_write = Path.write_bytes
+    calls = {"n": 0}
+
+    def failing_write(self, data):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise KeyboardInterrupt  # as if Ctrl-C arrived halfway through writing
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(KeyboardInterrupt):
+        output.write_site(project / "site", {f"p{i}.html": b"x" for i in range(10)})
+    monkeypatch.setattr(Path, "write_bytes", real_write)
+    assert snapshot(project / "site") == before
+    assert sorted(p.name for p in project.iterdir()) == ["content", "site"]

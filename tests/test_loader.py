@@ -205,3 +205,23 @@ def test_source_yaml_wrong_type(tmp_path: Path) -> None:
     write(tmp_path / "content/a/_source.yaml", "name: A\ndescription: [1, 2]\n")
     assert one(tmp_path) == ("content/a/_source.yaml:2: description must be text, not list; "
                              "put the value in quotes")
+
+
+def test_published_may_be_a_quoted_date(tmp_path: Path) -> None:
+    write(tmp_path / "content/s/a/v.md", version_file("T", "2025-03-07T10:00:00Z", "x",
+                                                      published="'2025-03-06'"))
+    archive, problems = load(tmp_path)
+    assert problems == []
+    assert str(archive.sources[0].articles[0].versions[0].published) == "2025-03-06"
+
+
+def test_control_characters_become_replacement_characters(tmp_path: Path) -> None:
+    write(tmp_path / "content/s/a/v.md",
+          '---\ntitle: "Bell \\x07 and \\uffff"\nfetched: 2025-03-07T10:00:00Z\n'
+          'tags: ["\\x1b"]\n---\nBody \x0b end\n')
+    archive, problems = load(tmp_path)
+    assert problems == []
+    version = archive.sources[0].articles[0].versions[0]
+    assert version.title == "Bell \ufffd and \ufffd"
+    assert version.extra == {"tags": ["\ufffd"]}
+    assert version.body == "Body \ufffd end\n"

@@ -71,6 +71,8 @@ def test_markdown_headings_shift_below_the_page_headings() -> None:
     ("https://a.org/x", "https://a.org/x"), ("http://a.org", "http://a.org"),
     ("javascript:alert(1)", None), (" JavaScript:alert(1)", None), ("data:text/html,x", None),
     ("//evil.org", None), ("", None), (None, None),
+    ('https://a.org/?q="><b>&x=1', "https://a.org/?q=%22%3E%3Cb%3E&x=1"),
+    ("https://a.org/caf%C3%A9 é", "https://a.org/caf%C3%A9%20%C3%A9"),
 ])
 def test_only_http_urls_become_links(value: str | None, expected: str | None) -> None:
     assert safe_href(value) == expected

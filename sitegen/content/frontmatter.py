@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sitegen import yamlutil
+from sitegen.content.text import clean, clean_value
 from sitegen.errors import Problem, problem
 
 KNOWN = ("title", "fetched", "url", "published", "byline")
@@ -72,14 +73,15 @@ def parse_time(value: Any, key: str, *, date_ok: bool) -> datetime | date | str:
     """An aware datetime (or date when allowed); a string is the error message."""
     example = "e.g. 2025-03-07T10:12:00Z or 2025-03-07T11:12:00+01:00"
     if isinstance(value, str):
+        text = value.strip()
+        if date_ok and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass
         try:
-            value = datetime.fromisoformat(value.strip())
+            value = datetime.fromisoformat(text)
         except ValueError:
-            if date_ok:
-                try:
-                    return date.fromisoformat(value.strip())
-                except ValueError:
-                    pass
             return f"{key} is not a valid time: {value!r}; write an ISO 8601 time, {example}"
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
@@ -121,6 +123,8 @@ def parse(raw: bytes, path: str) -> tuple[VersionData | None, list[Problem]]:
     if not isinstance(meta, dict):
         return None, [problem(path, "front matter must be 'key: value' lines, not "
                                     f"a {type(meta).__name__}", 2)]
+    meta = clean_value(meta)
+    body = clean(body)
 
     errors: list[tuple[str | None, str]] = []  # (key it is about, message)
     for key in meta:

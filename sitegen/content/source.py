@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sitegen import yamlutil
 from sitegen.content.frontmatter import decode
+from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
 
 FILENAME = "_source.yaml"
@@ -47,5 +48,5 @@ def load_source_meta(file: Path, rel: str) -> tuple[SourceMeta, list[Problem]]:
             problems.append(problem(rel, f"{key} must be text, not {type(value).__name__}; "
                                          "put the value in quotes", line))
         elif value is not None and value.strip():
-            values[key] = value.strip()
+            values[key] = clean(value.strip())
     return SourceMeta(**values), problems

@@ -13,7 +13,7 @@ import traceback
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -33,7 +33,11 @@ def safe_href(value: str | None) -> str | None:
         scheme = urlsplit(value.strip()).scheme.lower()
     except ValueError:
         return None
-    return value.strip() if scheme in ("http", "https") else None
+    if scheme not in ("http", "https"):
+        return None
+    # Percent-encode what a URL may not hold (quotes, <, >, spaces, non-ASCII), keeping
+    # existing escapes and every character with a meaning in URL syntax.
+    return quote(value.strip(), safe=":/?#[]@!$&'()*+,;=%~")
 
 
 class Theme:
