@@ -108,10 +108,13 @@ class ArticleState:
             self.versions.append(_Stored(data.fetched, key, data.title, rel))
         self.versions.sort(key=lambda v: v.fetched)
 
-    def title_before(self, moment: datetime) -> str | None:
-        """The headline of the latest version fetched before ``moment``, if any."""
-        i = bisect.bisect_left([v.fetched for v in self.versions], moment)
-        return self.versions[i - 1].title if i else None
+    def title_at(self, moment: datetime) -> str | None:
+        """The headline the article had at ``moment`` (or, before its first version, the
+        first one it had), if it has any version."""
+        if not self.versions:
+            return None
+        i = bisect.bisect_right([v.fetched for v in self.versions], moment)
+        return self.versions[max(i - 1, 0)].title
 
     def offer(self, where: str, title: str, body: str, fetched: datetime,
               fields: dict[str, object]) -> Outcome:
@@ -134,7 +137,7 @@ class ArticleState:
         if i < len(self.versions) and self.versions[i].key == key:  # an import out of order
             same = self.versions[i]
             return Outcome("unchanged", "", where, f"same as the later version {i} "
-                           f"({same.path}); nothing written", same.path, i)
+                           f"({same.path})", same.path, i)
         older = next((j for j in range(i - 2, -1, -1) if self.versions[j].key == key), None)
         if older is not None:
             fields = {**fields, REVERT_KEY: self.versions[older].fetched}
@@ -201,7 +204,7 @@ class Session:
             return error(f"not added to {where}: its stored versions must load first: "
                          f"{state.broken}")
         title = normalise.clean_title(candidate.title or "") or extracted.title \
-            or state.title_before(candidate.fetched) or (article if self.title_fallback else "")
+            or state.title_at(candidate.fetched) or (article if self.title_fallback else "")
         if not title:
             return error("no title: plain text has none of its own; give one with --title")
         fields: dict[str, object] = {"url": candidate.url or extracted.url, **candidate.extra}
