@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,10 +52,9 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
         raise click.BadParameter("give it as SOURCE/ARTICLE, e.g. bbc/starmer-ukraine",
                                  param_hint="SOURCE/ARTICLE")
     if file in (None, "-"):
-        stdin = click.get_binary_stream("stdin")
-        if file is None and stdin.isatty():
+        if file is None and sys.stdin.isatty():
             raise click.UsageError("no input: give a FILE, or '-' and pipe the text in")
-        origin, data = "<stdin>", stdin.read()
+        origin, data = "<stdin>", sys.stdin.buffer.read()
     else:
         origin = file
         try:

@@ -58,8 +58,17 @@ def drop_chrome(body: str, rules: SourceMeta) -> str:
     if not rules.drop_lines and not rules.drop_patterns:
         return body
     exact = frozenset(rules.drop_lines) | frozenset(plain(x) for x in rules.drop_lines)
-    return "\n".join(line for line in body.split("\n")
-                     if not _is_chrome(line, exact, rules.drop_patterns))
+    kept: list[str] = []
+    dropped = False  # since the last kept text line: then its blank line goes too
+    for line in body.split("\n"):
+        if _is_chrome(line, exact, rules.drop_patterns):
+            dropped = True
+        elif line.strip():
+            kept.append(line)
+            dropped = False
+        elif not (dropped and (not kept or not kept[-1].strip())):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def body(text: str, rules: SourceMeta) -> str:
