@@ -283,3 +283,17 @@ def test_stdin_html_is_recognised(runner: CliRunner, project: Path):
     stored = versions(project, "paper", "piped")[0]
     assert stored.title == "From stdin"
     assert parse((project / stored.path).read_bytes(), stored.path)[1] == []
+
+
+def test_html_in_another_encoding(runner: CliRunner, project: Path, tmp_path: Path):
+    saved = tmp_path / "cp1252.html"
+    saved.write_bytes(
+        b'<html><head><meta charset="windows-1252"><title>Caf\xe9 news</title></head><body>'
+        b"<article><h1>Caf\xe9 news</h1><p>The caf\xe9 \x93opened\x94 on Monday, said the "
+        b"owner, who has run it for years.</p></article></body></html>")
+    result = add(runner, project, "paper/cafe", str(saved), "--fetched", "2025-03-07T10:00:00Z")
+    assert result.exit_code == 0, result.output
+    stored = versions(project, "paper", "cafe")[0]
+    assert stored.title == "Caf\u00e9 news"
+    assert stored.body == ("The caf\u00e9 \u201copened\u201d on Monday, said the owner, "
+                           "who has run it for years.\n")

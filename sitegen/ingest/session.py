@@ -91,6 +91,7 @@ class ArticleState:
         self.folder = folder
         self.rules = rules
         self.versions: list[_Stored] = []
+        self.times: list[datetime] = []  # the versions' fetched times, for bisect
         self.broken: str | None = None
         if folder.is_dir():
             self._read()
@@ -107,21 +108,21 @@ class ArticleState:
             key = normalise.key(data.title, data.body, self.rules)
             self.versions.append(_Stored(data.fetched, key, data.title, rel))
         self.versions.sort(key=lambda v: v.fetched)
+        self.times = [v.fetched for v in self.versions]
 
     def title_at(self, moment: datetime) -> str | None:
         """The headline the article had at ``moment`` (or, before its first version, the
         first one it had), if it has any version."""
         if not self.versions:
             return None
-        i = bisect.bisect_right([v.fetched for v in self.versions], moment)
+        i = bisect.bisect_right(self.times, moment)
         return self.versions[max(i - 1, 0)].title
 
     def offer(self, where: str, title: str, body: str, fetched: datetime,
               fields: dict[str, object]) -> Outcome:
         """Store the version unless it repeats a neighbour; what happened."""
         key = normalise.key(title, body, self.rules)
-        times = [v.fetched for v in self.versions]
-        i = bisect.bisect_left(times, fetched)
+        i = bisect.bisect_left(self.times, fetched)
         if i < len(self.versions) and self.versions[i].fetched == fetched:
             same = self.versions[i]
             if same.key == key:
@@ -144,6 +145,7 @@ class ArticleState:
         text = render(title, fetched, body, fields)
         path = write_version(self.project, self.folder, title, fetched, text).as_posix()
         self.versions.insert(i, _Stored(fetched, key, title, path))
+        self.times.insert(i, fetched)
         revert = f", a revert to version {older}" if older is not None else ""
         return Outcome("added", "", where, f"added {path} (version {i}{revert})", path, i,
                        older)
