@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,13 @@ def test_seeds_as_text_render_exactly_as_written(runner: CliRunner, project: Pat
 
 
 def test_seeds_as_html_keep_the_article_and_drop_the_page(runner: CliRunner, project: Path,
-                                                          tmp_path: Path):
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    def no_network(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the HTML extraction tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
     for n, seed in enumerate(seeds()):
         saved = write(tmp_path / f"page{n}.html", page(f"Headline {n}", lines_of(seed),
                                                       f"https://news.example/{n}"))

@@ -62,6 +62,7 @@ def test_a_folder_with_bad_files_imports_the_good_ones(runner: CliRunner, projec
     write(snaps / "story/2025-03-07T15-12-00Z.json", "{}")
     (snaps / "story/2025-03-07T16-12-00Z.txt").write_bytes(b"\0\1binary")
     write(snaps / "story/2025-03-07T17-12-00Z.html", "<html><body></body></html>")
+    (snaps / "story/2025-03-07T18-12-00Z.txt").symlink_to(tmp_path / "vanished.txt")
     write(snaps / "titled/meta.json", json.dumps({
         "title": "From meta", "url": "https://x.example/t",
         "versions": [{"file": "a.md", "time": "2025-03-08T10:00:00+02:00", "commit": "abc"},
@@ -77,13 +78,14 @@ def test_a_folder_with_bad_files_imports_the_good_ones(runner: CliRunner, projec
     assert result.exit_code == 1
     out = result.output
     assert out.endswith("content/scrapes/: 5 added (1 revert among them), 1 unchanged, "
-                        f"9 errors; 2 articles in {out.rsplit(' in ', 1)[1]}")
+                        f"10 errors; 2 articles in {out.rsplit(' in ', 1)[1]}")
     for message in ("2025-03-07T14-12-00.txt: the time in the file name "
                     "'2025-03-07T14-12-00' has no time zone",
                     "notes.txt: no time in the file name 'notes'",
                     "2025-03-07T15-12-00Z.json: unknown file type .json",
                     "2025-03-07T16-12-00Z.txt: binary file",
                     "2025-03-07T17-12-00Z.html: no article text found",
+                    "2025-03-07T18-12-00Z.txt: cannot be read: No such file or directory",
                     "titled/meta.json: lists 'gone.md', which is not in the folder",
                     "broken/meta.json: cannot be read as JSON",
                     "bad name: article folder name 'bad name' contains ' '",
@@ -103,7 +105,7 @@ def test_a_folder_with_bad_files_imports_the_good_ones(runner: CliRunner, projec
 
     again = run_import(runner, project, str(snaps), "--source", "scrapes")
     assert again.exit_code == 1
-    assert "0 added (0 reverts among them), 6 unchanged, 9 errors" in again.output
+    assert "0 added (0 reverts among them), 6 unchanged, 10 errors" in again.output
 
 
 def test_source_defaults_to_the_folder_name(runner: CliRunner, project: Path, tmp_path: Path):
