@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SEEDS, need, write
 
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.frontmatter import parse
 from sitegen.content.loader import load_archive
 from sitegen.render.markdown import render
+from tests.conftest import SEEDS, need, write
 
 SEED_003 = "003_31aae2e22b9fb551.txt"
 CHROME_RULES = """name: The Independent

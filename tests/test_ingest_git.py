@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write
 
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.loader import load_archive
 from sitegen.model import Article
+from tests.conftest import write
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

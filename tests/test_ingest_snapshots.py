@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import RUST_RFCS, need, write
 
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.loader import load_archive
+from tests.conftest import RUST_RFCS, need, write
 
 
 def run_import(runner: CliRunner, project: Path, *args: str):
