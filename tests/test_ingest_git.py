@@ -193,3 +193,12 @@ def test_usage_errors(runner: CliRunner, project: Path, tmp_path: Path, repo: Re
     assert "nothing/here: no file in the history of" in result.output
     result = run(runner, project, str(repo.path), str(tmp_path))
     assert result.exit_code == 1 and "is not inside the repository" in result.output
+
+
+def test_a_path_chooses_the_whole_history_of_its_file(runner: CliRunner, project: Path,
+                                                      repo: Repo):
+    result = run(runner, project, str(repo.path), "news/uk/starmer.md")
+    assert result.exit_code == 0, result.output
+    found = articles(project)
+    assert sorted(found) == ["paper/story", "scraper/bbc"]  # its first name, all 3 versions
+    assert len(found["scraper/bbc"].versions) == 3
