@@ -41,9 +41,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from sitegen.cli import build, new
+    from sitegen.cli import add, build, imports, new
 
+    main.add_command(add.add)
     main.add_command(build.build)
+    main.add_command(imports.import_dir)
+    main.add_command(imports.import_git)
     main.add_command(new.new)
 
 

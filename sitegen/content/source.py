@@ -1,9 +1,19 @@
-"""``content/<source>/_source.yaml``: an outlet's name, address and description."""
+"""``content/<source>/_source.yaml``: an outlet's name, address, description and page-chrome
+rules.
+
+The rules (``drop_lines``, ``drop_patterns``) are used by the importers, not by the build:
+they name lines that are the site's furniture rather than the article, so that an import
+neither stores them nor counts their coming and going as a change.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from sitegen import yamlutil
 from sitegen.content.frontmatter import decode
@@ -11,7 +21,9 @@ from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
 
 FILENAME = "_source.yaml"
-ALLOWED = ("name", "url", "description")
+TEXT_KEYS = ("name", "url", "description")
+RULE_KEYS = ("drop_lines", "drop_patterns")
+ALLOWED = TEXT_KEYS + RULE_KEYS
 
 
 @dataclass(frozen=True)
@@ -19,6 +31,48 @@ class SourceMeta:
     name: str | None = None
     url: str | None = None
     description: str | None = None
+    drop_lines: tuple[str, ...] = ()  # exact lines (whitespace-trimmed) that are page chrome
+    drop_patterns: tuple[re.Pattern[str], ...] = ()  # a line is chrome if one fully matches
+
+
+def _item_lines(text: str, key: str) -> list[int]:
+    """1-based line of each item of the top-level list ``key`` (empty if it is not one)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def _rules(key: str, value: Any, rel: str, line: int,
+           item_lines: list[int]) -> tuple[tuple[Any, ...], list[Problem]]:
+    """Validate one rule list: text items, and regular expressions for drop_patterns."""
+    if value is None:
+        return (), []
+    if not isinstance(value, list):
+        return (), [problem(rel, f"{key} must be a list of lines, one '- ...' item per line, "
+                                 f"not {type(value).__name__}", line)]
+    problems: list[Problem] = []
+    items: list[Any] = []
+    for i, item in enumerate(value):
+        at = item_lines[i] if i < len(item_lines) else line
+        if not isinstance(item, str) or not item.strip():
+            problems.append(problem(rel, f"{key} item {i + 1} must be non-empty text, not "
+                                         f"{item!r}; put it in quotes", at))
+        elif key == "drop_patterns":
+            try:
+                items.append(re.compile(item.strip()))
+            except re.error as exc:
+                problems.append(problem(rel, f"{key} item {i + 1} is not a valid regular "
+                                             f"expression ({exc}): {item!r}", at))
+        else:
+            items.append(item.strip())
+    return tuple(items), problems
 
 
 def load_source_meta(file: Path, rel: str) -> tuple[SourceMeta, list[Problem]]:
@@ -38,12 +92,15 @@ def load_source_meta(file: Path, rel: str) -> tuple[SourceMeta, list[Problem]]:
         return SourceMeta(), [problem(rel, "must be 'key: value' lines "
                                            f"({', '.join(ALLOWED)})", 1)]
     lines = yamlutil.key_lines(text)
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         line = lines.get(str(key), 1)
         if key not in ALLOWED:
             problems.append(problem(rel, f"unknown key {key!r}; allowed keys: "
                                          f"{', '.join(ALLOWED)}", line))
+        elif key in RULE_KEYS:
+            values[key], found = _rules(key, value, rel, line, _item_lines(text, key))
+            problems.extend(found)
         elif value is not None and not isinstance(value, str):
             problems.append(problem(rel, f"{key} must be text, not {type(value).__name__}; "
                                          "put the value in quotes", line))

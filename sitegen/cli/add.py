@@ -1,0 +1,77 @@
+"""``sitegen add``: store one new version of an article, if it changed."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from sitegen.cli.build import project_option
+from sitegen.errors import SitegenError
+from sitegen.ingest.extract import FORMATS, guess_format
+from sitegen.ingest.session import Candidate, Session
+from sitegen.ingest.times import file_stem, now, parse_fetched
+
+
+def _fetched(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    try:
+        return parse_fetched(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--fetched ")) from None
+
+
+@click.command()
+@click.argument("target", metavar="SOURCE/ARTICLE")
+@click.argument("file", metavar="[FILE|-]", required=False)
+@click.option("--title", metavar="T", help="The headline.  [default: the page's own title "
+              "for HTML, a leading '# heading' for Markdown, else the article's headline at "
+              "that time]")
+@click.option("--url", metavar="U", help="The article's address at its source.")
+@click.option("--fetched", metavar="TIME", callback=_fetched,
+              help="When this version was captured, ISO 8601 with a zone, e.g. "
+                   "2025-03-07T10:12:00Z.  [default: now]")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="How to read the input.  [default: by the file's suffix, else HTML if it "
+                   "looks like a page, else text]")
+@project_option
+def add(target: str, file: str | None, title: str | None, url: str | None, fetched,
+        fmt: str | None, project: Path) -> None:
+    """Store FILE (or standard input) as the next version of SOURCE/ARTICLE.
+
+    Plain text is escaped so that it shows exactly as written; HTML pages have their main
+    text extracted. Nothing is written if the text and title are the same as the article's
+    previous version; a version identical to an older one is stored as a revert to it.
+    """
+    source, _, article = target.partition("/")
+    if not source or not article or "/" in article:
+        raise click.BadParameter("give it as SOURCE/ARTICLE, e.g. bbc/starmer-ukraine",
+                                 param_hint="SOURCE/ARTICLE")
+    if file in (None, "-"):
+        if file is None and sys.stdin.isatty():
+            raise click.UsageError("no input: give a FILE, or '-' and pipe the text in")
+        origin, data = "<stdin>", sys.stdin.buffer.read()
+    else:
+        origin = file
+        try:
+            data = Path(file).read_bytes()
+        except OSError as exc:
+            raise SitegenError(f"{file}: cannot be read: {exc.strerror or exc}") from None
+    kind = fmt or guess_format(None if origin == "<stdin>" else origin, data)
+    assert kind is not None
+    if fetched is None:
+        fetched = now()
+        if (project / "content" / source / article / f"{file_stem(fetched)}.md").exists():
+            fetched = datetime.now(UTC)  # a second add within the second: keep them apart
+    session = Session(project, title_fallback=False)
+    outcome = session.offer(source, article, Candidate(origin, fetched, data, kind, title, url))
+    if outcome.kind == "error":
+        raise SitegenError(str(outcome))
+    message = outcome.message[0].upper() + outcome.message[1:]
+    if outcome.kind == "unchanged":
+        message += "; nothing written"
+    Console(highlight=False, soft_wrap=True).print(message + ".", markup=False)

@@ -1,0 +1,141 @@
+"""``sitegen import`` and ``sitegen import-git``, and the progress and summary they share."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sitegen.cli.build import project_option
+from sitegen.errors import SitegenError
+from sitegen.ingest import gitimport, snapshots
+from sitegen.ingest.extract import FORMATS
+from sitegen.ingest.session import Outcome, Session, Tally
+from sitegen.ingest.store import check_source_name
+from sitegen.render.helpers import plural
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default=None,
+    help="Read every file as this format.  [default: by suffix: .txt text, .md markdown, "
+         ".html html]")
+source_option = click.option(
+    "--source", metavar="SOURCE", default=None,
+    help="The source (content/SOURCE/) to import into.  [default: the folder's name]")
+verbose_option = click.option("-v", "--verbose", is_flag=True,
+                              help="Say what happened to every file, not only the errors.")
+
+
+def pick_source(source: str | None, folder: Path) -> str:
+    """The --source given, or the folder's name; either must be a valid source name."""
+    name = source or folder.resolve().name
+    message = check_source_name(name)
+    if message:
+        hint = "" if source else "; pass --source with a valid name"
+        raise SitegenError(f"cannot import into source {name!r}: {message}{hint}")
+    return name
+
+
+@contextmanager
+def progress(label: str, verbose: bool) -> Iterator[tuple[Callable[[int], None],
+                                                          Callable[[Outcome], None]]]:
+    """(start(total), report(outcome)): a progress bar on a terminal, nothing in a log."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True)
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=err, transient=True,
+                   disable=not err.is_terminal)
+    task = bar.add_task(label, total=None)
+
+    def start(total: int) -> None:
+        bar.update(task, total=total)
+
+    def report(outcome: Outcome) -> None:
+        bar.advance(task)
+        if verbose and outcome.kind != "error":
+            out.print(str(outcome), markup=False)
+
+    with bar:
+        yield start, report
+
+
+def summarise(tally: Tally, where: str, seconds: float) -> None:
+    """Print the errors, then one summary line; exit with status 1 if anything failed."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for line in tally.errors:
+        err.print(line, markup=False)
+    Console(highlight=False, soft_wrap=True).print(
+        f"{where}: {tally.added:,} added ({plural(tally.reverts, 'revert')} among them), "
+        f"{tally.unchanged:,} unchanged, {plural(len(tally.errors), 'error')}; "
+        f"{plural(len(tally.articles), 'article')} in {seconds:.2f} s", markup=False)
+    if tally.errors:
+        sys.exit(1)
+
+
+@click.command("import")
+@click.argument("directory", metavar="DIR",
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@source_option
+@format_option
+@verbose_option
+@project_option
+def import_dir(directory: Path, source: str | None, fmt: str | None, verbose: bool,
+               project: Path) -> None:
+    """Import a folder of snapshots: DIR/<article>/<time>.<ext>, one file per version.
+
+    File names give the time (2025-03-07T10-12-00Z, 20250307T101200Z, ...; a zone is
+    required) unless the article folder's meta.json lists the file with a "time". A
+    meta.json may also give the article's "title" and "url". Versions identical to the
+    stored ones are skipped, so running the import again adds nothing.
+    """
+    began = time.perf_counter()
+    name = pick_source(source, directory)
+    session = Session(project, title_fallback=True)
+    todo = snapshots.plan(directory, fmt)
+    with progress(f"Importing {directory.name}", verbose) as (start, report):
+        start(todo.total)
+        snapshots.run(session, name, todo, report)
+    summarise(session.tally, f"content/{name}/", time.perf_counter() - began)
+
+
+@click.command("import-git")
+@click.argument("repo", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", metavar="[PATH]...", nargs=-1)
+@source_option
+@format_option
+@click.option("--rescan", is_flag=True,
+              help="Read the whole history again instead of only the commits since the "
+                   "last run (adds only what is missing).")
+@verbose_option
+@project_option
+def import_git(repo: Path, paths: tuple[str, ...], source: str | None, fmt: str | None,
+               rescan: bool, verbose: bool, project: Path) -> None:
+    """Import the history of files in the git repository REPO: one version per commit that
+    changed a file, fetched at the commit's time, following renames.
+
+    PATHs (files or folders, relative to the repository's top) choose the files; without
+    them every .txt, .md and .html file is imported. Each file becomes an article named
+    after its first file name. A second run reads only the commits made since the first.
+    """
+    began = time.perf_counter()
+    root = gitimport.repo_root(repo)
+    name = pick_source(source, root)
+    wanted = gitimport.relative_paths(root, list(paths))
+    session = Session(project, title_fallback=True)
+    with progress(f"Importing {root.name}", verbose) as (start, report):
+        result = gitimport.run(session, name, root, wanted, fmt, rescan=rescan,
+                               started=start, report=report)
+    out = Console(highlight=False, soft_wrap=True)
+    commits = len({commit.sha for commit, *_ in result.versions})
+    if result.since == result.head:
+        out.print(f"No new commits since {result.head[:12]}.", markup=False)
+    else:
+        since = f"since {result.since[:12]}" if result.since else "in the whole history"
+        out.print(f"{plural(commits, 'commit')} {since} changed the chosen files "
+                  f"(up to {result.head[:12]}).", markup=False)
+    summarise(session.tally, f"content/{name}/", time.perf_counter() - began)

@@ -1,0 +1,296 @@
+"""``sitegen import-git``: one version per commit that changed a file, renames followed.
+
+The history is read with two git processes whatever its length: one ``git log --raw -z``
+walk (rename detection on, first-parent, oldest first) and one ``git cat-file --batch`` that
+streams the changed blobs. Each file is followed as an identity across renames and named by
+its first path, so a renamed file stays one article. Where the walk ended is kept in
+``.sitegen-cache/import-git/<source>.json``: the next run reads only newer commits. The file
+is a cache: without it the whole history is read again, and that adds nothing already there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.errors import SitegenError
+from sitegen.ingest.extract import SUFFIXES
+from sitegen.ingest.session import Candidate, Outcome, Session
+
+STATE_FORMAT = 1
+_REGULAR = {b"100644", b"100755"}  # symlinks (120000) and submodules (160000) are not text
+_GIT_CONFIG = ["-c", "log.showSignature=false", "-c", "diff.relative=false",
+               "-c", "core.quotePath=false"]
+
+
+class GitError(SitegenError):
+    """git failed, or the folder is not a repository."""
+
+
+def git(repo: Path, *args: str) -> bytes:
+    """Run git in ``repo``; its output, or GitError with git's own message."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *_GIT_CONFIG, *args],
+                              capture_output=True, env=env, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH); import-git needs it") from None
+    if done.returncode:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed in {repo}: {message[-1] if message else '?'}")
+    return done.stdout
+
+
+@dataclass
+class _File:
+    """A file followed through the history: its paths, and its article once named."""
+
+    paths: list[str]
+    article: str | None = None
+    fmt: str | None = None
+    changes: list[tuple[int, str, str]] = field(default_factory=list)  # (commit, path, blob)
+
+
+@dataclass(frozen=True)
+class _Commit:
+    sha: str
+    time: datetime
+
+
+def _walk(repo: Path, since: str | None) -> Iterator[tuple[_Commit, list[list[str]]]]:
+    """Each first-parent commit, oldest first, with its raw changes:
+    [status letter, old blob, new blob, path] or, for a rename, [..., old path, new path]."""
+    spec = f"{since}..HEAD" if since else "HEAD"
+    out = git(repo, "log", "--reverse", "--first-parent", "--diff-merges=first-parent", "-M",
+              "--raw", "-z", "--no-abbrev", "--no-color", "--format=%x01%H %cI", spec)
+    tokens = out.split(b"\0")
+    commit: _Commit | None = None
+    changes: list[list[str]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if token.startswith(b"\x01"):
+            if commit:
+                yield commit, changes
+            sha, when = token[1:].decode().split(" ", 1)
+            commit, changes = _Commit(sha, datetime.fromisoformat(when)), []
+        elif token.startswith(b":"):
+            _old_mode, new_mode, old_blob, blob, status = token[1:].split(b" ")[:5]
+            count = 2 if status[:1] in (b"R", b"C") else 1
+            paths = [p.decode("utf-8", "surrogateescape") for p in tokens[i : i + count]]
+            i += count
+            if new_mode in _REGULAR or status == b"D":
+                changes.append([status.decode()[:1], old_blob.decode(), blob.decode(), *paths])
+    if commit:
+        yield commit, changes
+
+
+def slug(text: str) -> str:
+    """A valid article name from a path: ASCII letters, digits, '-', '_', '.'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-")
+    return name.lstrip("._-") or "article"
+
+
+def _stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+
+
+@dataclass
+class GitPlan:
+    """The versions to import, in commit order, and what the next run starts from."""
+
+    head: str
+    since: str | None  # the commit the walk started after (None: the whole history)
+    versions: list[tuple[_Commit, _File, str, str]]  # (commit, file, path, blob)
+    live: dict[str, _File]
+    gone: dict[str, _File]
+    unmatched: list[str]  # PATH arguments that matched no file
+
+
+def _matches(path: str, wanted: list[str]) -> bool:
+    return not wanted or any(path == w or path.startswith(w + "/") for w in wanted)
+
+
+def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> GitPlan:
+    """Walk the history (from the saved head, if any) and choose the files to import."""
+    head = git(repo, "rev-parse", "--verify", "-q", "HEAD^{commit}").decode().strip()
+    since = state["head"] if state else None
+
+    def kind(path: str, current: str | None) -> str | None:
+        return fmt or SUFFIXES.get("." + path.rsplit(".", 1)[-1].lower()) or current
+
+    live = {p: _File([p], a, kind(p, None)) for p, a in (state or {}).get("files", {}).items()}
+    gone = {p: _File([p], a, kind(p, None)) for p, a in (state or {}).get("gone", {}).items()}
+    files: list[_File] = list(live.values())
+    commits: list[_Commit] = []
+
+    for n, (commit, changes) in enumerate(_walk(repo, since) if since != head else ()):
+        commits.append(commit)
+        for status, old_blob, blob, *paths in changes:
+            path = paths[-1]
+            if status == "D":
+                if path in live:
+                    gone[path] = live.pop(path)
+                continue
+            item = live.pop(paths[0], None) if status == "R" else live.get(path)
+            moved = item is not None and status == "R"
+            if item is None:
+                item = gone.pop(path, None) or _File([])
+                if not item.paths:
+                    files.append(item)
+            if path not in item.paths:
+                item.paths.append(path)
+            item.fmt = kind(path, item.fmt)
+            live[path] = item
+            if not (moved and old_blob == blob):  # a pure rename changes no text
+                item.changes.append((n, path, blob))
+
+    chosen = [f for f in files if f.fmt and (f.article or any(_matches(p, wanted)
+                                                                for p in f.paths))]
+    used = {f.article for f in files if f.article}
+    for item in chosen:
+        if item.article is None:
+            for name in (slug(_stem(item.paths[0])), slug(item.paths[0].rsplit(".", 1)[0])):
+                if name not in used:
+                    break
+            else:
+                name = next(f"{name}-{k}" for k in range(2, 10**6) if f"{name}-{k}" not in used)
+            item.article = name
+            used.add(name)
+    versions = [(commits[n], f, p, b) for n, f, p, b in
+                sorted(((n, f, p, b) for f in chosen for n, p, b in f.changes),
+                       key=lambda v: v[0])]
+    unmatched = [w for w in wanted if not any(_matches(p, [w]) for f in files for p in f.paths)]
+    return GitPlan(head, since, versions, live, gone, unmatched if since is None else [])
+
+
+def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes]:
+    """The contents of ``shas``, in order, from one ``git cat-file --batch`` process."""
+    process = subprocess.Popen(["git", "-C", str(repo), "cat-file", "--batch"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+
+    def feed() -> None:
+        try:
+            for sha in shas:
+                process.stdin.write(sha.encode() + b"\n")  # type: ignore[union-attr]
+            process.stdin.close()  # type: ignore[union-attr]
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for sha in shas:
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise GitError(f"git cat-file could not read blob {sha}")
+            data = process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after each object
+            yield data
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+        writer.join()
+
+
+def _state_file(project: Path, source: str) -> Path:
+    return project / ".sitegen-cache" / "import-git" / f"{source}.json"
+
+
+def _state_key(roots: str, wanted: list[str], fmt: str | None) -> str:
+    return json.dumps([roots, sorted(wanted), fmt])
+
+
+def load_state(project: Path, source: str, key: str) -> dict | None:
+    try:
+        data = json.loads(_state_file(project, source).read_text("utf-8"))
+        entry = data["imports"][key]
+        return entry if data.get("format") == STATE_FORMAT else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no state, or not one this version wrote: read the whole history
+
+
+def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan) -> None:
+    file = _state_file(project, source)
+    try:
+        data = json.loads(file.read_text("utf-8"))
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError
+    except (OSError, ValueError):
+        data = {"format": STATE_FORMAT, "imports": {}}
+    data["imports"][key] = {
+        "repo": str(repo), "head": result.head,
+        "files": {p: f.article for p, f in sorted(result.live.items()) if f.article},
+        "gone": {p: f.article for p, f in sorted(result.gone.items()) if f.article},
+    }
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
+    tmp.replace(file)
+
+
+def repo_root(repo: Path) -> Path:
+    if not repo.is_dir():
+        raise GitError(f"{repo} is not a folder")
+    return Path(git(repo, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def relative_paths(root: Path, paths: list[str]) -> list[str]:
+    """PATH arguments as repository paths (relative to its top), without './' or '/' ends."""
+    result = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_absolute():
+            try:
+                path = path.resolve().relative_to(root.resolve())
+            except ValueError:
+                raise GitError(f"{raw} is not inside the repository {root}") from None
+        text = path.as_posix().strip("/")
+        if text.startswith("..") or text.startswith("/"):
+            raise GitError(f"{raw} is not inside the repository {root}")
+        if text and text != ".":
+            result.append(text)
+    return result
+
+
+def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str | None, *,
+        rescan: bool = False, started: Callable[[int], None] = lambda _: None,
+        report: Callable[[Outcome], None] = lambda _: None) -> GitPlan:
+    """Import the history of ``wanted`` in ``repo`` into ``source``."""
+    try:
+        roots = git(repo, "rev-list", "--max-parents=0", "HEAD").decode().split()
+    except GitError:
+        raise GitError(f"{repo} has no commits to import") from None
+    key = _state_key(" ".join(sorted(roots)), wanted, fmt)
+    state = None if rescan else load_state(session.project, source, key)
+    if state and state.get("head"):
+        try:
+            git(repo, "merge-base", "--is-ancestor", state["head"], "HEAD")
+        except GitError:
+            state = None  # history rewritten: read all of it again
+    result = plan(repo, wanted, fmt, state)
+    for path in result.unmatched:
+        session.tally.errors.append(f"{path}: no file in the history of {repo} matches it")
+    started(len(result.versions))
+    blobs = _blobs(repo, [blob for _c, _f, _p, blob in result.versions])
+    for (commit, item, path, _blob), data in zip(result.versions, blobs, strict=True):
+        assert item.article is not None and item.fmt is not None
+        origin = f"{repo.name}:{path}@{commit.sha[:12]}"
+        report(session.offer(source, item.article, Candidate(
+            origin, commit.time, data, item.fmt, extra={"commit": commit.sha})))
+    if not session.tally.errors:
+        save_state(session.project, source, key, repo, result)
+    return result

@@ -1,0 +1,216 @@
+"""Where every importer ends: deciding whether a version is new, and writing it if so.
+
+A candidate version is compared, after normalisation, with the article's stored versions
+around its time. Identical to the one before it (or the one after it): nothing is written.
+Identical to an earlier one (a flip-flop): it is stored with ``reverts_to``, the ``fetched``
+time of that earlier version, which stays valid however many versions are inserted later.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from sitegen.content.frontmatter import parse
+from sitegen.content.source import FILENAME as SOURCE_FILE
+from sitegen.content.source import SourceMeta, load_source_meta
+from sitegen.errors import SitegenError
+from sitegen.ingest import normalise
+from sitegen.ingest.extract import Extracted, InputError, convert
+from sitegen.ingest.store import SUFFIX, StoreError, article_folder, render, write_version
+from sitegen.ingest.times import iso
+
+REVERT_KEY = "reverts_to"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One version offered for import: the raw input and what is known about it."""
+
+    origin: str  # names the input in messages: a file path, or repo:path@commit
+    fetched: datetime
+    data: bytes
+    fmt: str  # text | markdown | html
+    title: str | None = None  # given by the user or by meta.json; wins over the input's own
+    url: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)  # more front matter, e.g. commit
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Literal["added", "unchanged", "error"]
+    origin: str
+    article: str  # source/article
+    message: str  # what happened, in words
+    path: str | None = None  # project-relative: the file written, or the identical one
+    number: int | None = None  # that file's version number (from 0, in fetched order)
+    reverts_to: int | None = None  # for a revert: the number of the version it repeats
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+@dataclass
+class Tally:
+    """The running totals a summary reports."""
+
+    added: int = 0
+    unchanged: int = 0
+    reverts: int = 0  # counted in ``added`` too: a revert is a stored version
+    errors: list[str] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome.kind == "error":
+            self.errors.append(str(outcome))
+            return
+        self.articles.add(outcome.article)
+        if outcome.kind == "added":
+            self.added += 1
+            self.reverts += outcome.reverts_to is not None
+        else:
+            self.unchanged += 1
+
+
+@dataclass
+class _Stored:
+    fetched: datetime
+    key: str
+    title: str
+    path: str
+
+
+class ArticleState:
+    """An article's stored versions, read once, as comparison keys in fetched order."""
+
+    def __init__(self, project: Path, folder: Path, rules: SourceMeta):
+        self.project = project
+        self.folder = folder
+        self.rules = rules
+        self.versions: list[_Stored] = []
+        self.times: list[datetime] = []  # the versions' fetched times, for bisect
+        self.broken: str | None = None
+        if folder.is_dir():
+            self._read()
+
+    def _read(self) -> None:
+        for path in sorted(self.folder.iterdir()):
+            if path.name.startswith(".") or path.suffix != SUFFIX or not path.is_file():
+                continue
+            rel = path.relative_to(self.project).as_posix()
+            data, problems = parse(path.read_bytes(), rel)
+            if data is None:
+                self.broken = str(problems[0])
+                return
+            key = normalise.key(data.title, data.body, self.rules)
+            self.versions.append(_Stored(data.fetched, key, data.title, rel))
+        self.versions.sort(key=lambda v: v.fetched)
+        self.times = [v.fetched for v in self.versions]
+
+    def title_at(self, moment: datetime) -> str | None:
+        """The headline the article had at ``moment`` (or, before its first version, the
+        first one it had), if it has any version."""
+        if not self.versions:
+            return None
+        i = bisect.bisect_right(self.times, moment)
+        return self.versions[max(i - 1, 0)].title
+
+    def offer(self, where: str, title: str, body: str, fetched: datetime,
+              fields: dict[str, object]) -> Outcome:
+        """Store the version unless it repeats a neighbour; what happened."""
+        key = normalise.key(title, body, self.rules)
+        i = bisect.bisect_left(self.times, fetched)
+        if i < len(self.versions) and self.versions[i].fetched == fetched:
+            same = self.versions[i]
+            if same.key == key:
+                return Outcome("unchanged", "", where, f"already stored as version {i} "
+                               f"({same.path})", same.path, i)
+            return Outcome("error", "", where, (
+                f"{same.path} was fetched at the same time ({iso(fetched)}) and has different "
+                "text; nothing is overwritten: correct the time or remove one of them"))
+        if i > 0 and self.versions[i - 1].key == key:
+            same = self.versions[i - 1]
+            return Outcome("unchanged", "", where, f"unchanged since version {i - 1} "
+                           f"({same.path})", same.path, i - 1)
+        if i < len(self.versions) and self.versions[i].key == key:  # an import out of order
+            same = self.versions[i]
+            return Outcome("unchanged", "", where, f"same as the later version {i} "
+                           f"({same.path})", same.path, i)
+        older = next((j for j in range(i - 2, -1, -1) if self.versions[j].key == key), None)
+        if older is not None:
+            fields = {**fields, REVERT_KEY: self.versions[older].fetched}
+        text = render(title, fetched, body, fields)
+        path = write_version(self.project, self.folder, title, fetched, text).as_posix()
+        self.versions.insert(i, _Stored(fetched, key, title, path))
+        self.times.insert(i, fetched)
+        revert = f", a revert to version {older}" if older is not None else ""
+        return Outcome("added", "", where, f"added {path} (version {i}{revert})", path, i,
+                       older)
+
+
+class Session:
+    """One import run into one project: source rules and article states, read once each."""
+
+    def __init__(self, project: Path, *, title_fallback: bool):
+        if not (project / "sitegen.yaml").is_file() and not (project / "content").is_dir():
+            raise SitegenError(f"{project} is not a sitegen project (it has no sitegen.yaml "
+                               f"and no content/ folder); run 'sitegen new {project}' first, "
+                               "or point -C at the project")
+        self.project = project
+        self.content = project / "content"
+        self.title_fallback = title_fallback  # imports name an untitled article by its id
+        self.tally = Tally()
+        self._rules: dict[str, tuple[SourceMeta, str | None]] = {}
+        self._articles: dict[str, ArticleState] = {}
+
+    def rules(self, source: str) -> tuple[SourceMeta, str | None]:
+        """The source's _source.yaml, and its first problem if it has any."""
+        if source not in self._rules:
+            rel = f"content/{source}/{SOURCE_FILE}"
+            meta, problems = load_source_meta(self.content / source / SOURCE_FILE, rel)
+            self._rules[source] = (meta, str(sorted(problems)[0]) if problems else None)
+        return self._rules[source]
+
+    def offer(self, source: str, article: str, candidate: Candidate) -> Outcome:
+        """Import one candidate version; the outcome is also counted in ``tally``."""
+        outcome = replace(self._offer(source, article, candidate), origin=candidate.origin)
+        self.tally.count(outcome)
+        return outcome
+
+    def _offer(self, source: str, article: str, candidate: Candidate) -> Outcome:
+        where = f"{source}/{article}"
+
+        def error(message: str) -> Outcome:
+            return Outcome("error", "", where, message)
+
+        rules, problem = self.rules(source)
+        if problem:
+            return error(f"not imported: fix {problem}")
+        try:
+            folder = article_folder(self.content, source, article)
+            extracted: Extracted = convert(candidate.data, candidate.fmt)
+        except (InputError, StoreError) as exc:
+            return error(str(exc))
+        body = normalise.body(extracted.body, rules)
+        if not body:
+            return error(f"nothing is left once the page chrome named in content/{source}/"
+                         f"{SOURCE_FILE} is dropped")
+        key = str(folder)
+        if key not in self._articles:
+            self._articles[key] = ArticleState(self.project, folder, rules)
+        state = self._articles[key]
+        if state.broken:
+            return error(f"not added to {where}: its stored versions must load first: "
+                         f"{state.broken}")
+        title = normalise.clean_title(candidate.title or "") or extracted.title \
+            or state.title_at(candidate.fetched) or (article if self.title_fallback else "")
+        if not title:
+            return error("no title: plain text has none of its own; give one with --title")
+        fields: dict[str, object] = {"url": candidate.url or extracted.url, **candidate.extra}
+        try:
+            return state.offer(where, title, body, candidate.fetched, fields)
+        except (StoreError, OSError) as exc:
+            return error(f"not written: {exc}")
