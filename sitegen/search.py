@@ -15,18 +15,18 @@ page decodes; anything else there would be indexed as words of every article.
 
 from __future__ import annotations
 
-import asyncio
 import re
+import subprocess
 import tempfile
 import unicodedata
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from sitegen import urls
+from sitegen.errors import SitegenError
 from sitegen.model import Archive, Article, Source
 from sitegen.pagefind_bundle import canonical
 from sitegen.render import markdown
@@ -120,13 +120,28 @@ def document(article: Article, source: Source, language: str) -> str:
     return str(escape("").join(parts))
 
 
-async def _index(documents: list[tuple[str, str]], language: str, folder: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
+def executable() -> Path:
+    """The Pagefind binary that the ``pagefind[extended]`` wheel ships."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:  # the plain build, if someone installed that instead
+        from pagefind_bin import get_executable  # type: ignore[no-redef]
+    return Path(get_executable())
 
-    config = IndexConfig(force_language=language, output_path=str(folder))
-    async with PagefindIndex(config) as index:
-        for url, html in documents:
-            await index.add_html_file(content=html, url="/" + url)
+
+def run_pagefind(site: Path, out: Path, language: str) -> None:
+    """Index every HTML file under ``site`` into ``out`` with Pagefind's own command.
+
+    (Its Python service costs about 100 ms per document on 2 cores, against about 1 ms per
+    document for one run over a folder.)
+    """
+    done = subprocess.run(
+        [str(executable()), "--site", str(site), "--output-path", str(out),
+         "--force-language", language, "--silent"],
+        capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SitegenError(f"search indexing failed (pagefind exit status {done.returncode}): "
+                           f"{(done.stderr or done.stdout).strip()[-2000:]}")
 
 
 def build_index(archive: Archive, language: str) -> dict[str, bytes]:
@@ -136,10 +151,12 @@ def build_index(archive: Archive, language: str) -> dict[str, bytes]:
     docs = [(urls.article(a.source, a.id), document(a, sources[a.source], primary))
             for a in archive.articles()]
     with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
-        folder = Path(tmp) / BUNDLE
-        # Its own thread and event loop: build() may be called where a loop already runs.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(asyncio.run, _index(docs, primary, folder)).result()
+        documents, folder = Path(tmp) / "documents", Path(tmp) / BUNDLE
+        for url, html in docs:
+            target = documents / url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        run_pagefind(documents, folder, primary)
         return canonical({f"{BUNDLE}/{p.relative_to(folder).as_posix()}": p.read_bytes()
                           for p in sorted(folder.rglob("*"))
                           if p.is_file() and not UNUSED.search(p.name)})
