@@ -8,10 +8,13 @@ The scheme is documented in docs/urls.md; changing it breaks readers' links.
 from __future__ import annotations
 
 import posixpath
+from datetime import date
 
-# Top-level names the site uses for itself; a source folder may not take one of them.
-RESERVED = frozenset({"static", "feeds", "search", "pagefind", "archive", "lists", "sitemap.xml",
-                      "robots.txt", "404.html", "index.html", "CNAME"})
+# Names the site uses for its own pages inside a scope (the whole site, or one source): an
+# article folder may not take one of them, and neither may a source (at the top level).
+SCOPE_NAMES = frozenset({"page", "archive", "lists", "feed.atom", "feed.rss", "index.html"})
+RESERVED = SCOPE_NAMES | {"static", "feeds", "search", "pagefind", "sitemap.xml",
+                          "robots.txt", "404.html", "CNAME"}
 
 
 NOT_FOUND = "404.html"
@@ -39,6 +42,36 @@ def diff(source_id: str, article_id: str, old: int, new: int) -> str:
 
 def search() -> str:
     return "search/"
+
+
+def scope(source_id: str | None) -> str:
+    """The root of a scope: "" for the whole site, "bbc/" for one source."""
+    return "" if source_id is None else f"{source_id}/"
+
+
+def paged(url: str, page: int) -> str:
+    """Page ``page`` (from 1) of a paginated list whose first page is at ``url``."""
+    return url if page == 1 else f"{url}page/{page}/"
+
+
+def archive_index(scope_url: str) -> str:
+    return f"{scope_url}archive/"
+
+
+def year(scope_url: str, number: int) -> str:
+    return f"{scope_url}archive/{number:04d}/"
+
+
+def month(scope_url: str, number_year: int, number: int) -> str:
+    return f"{scope_url}archive/{number_year:04d}/{number:02d}/"
+
+
+def day(scope_url: str, when: date) -> str:
+    return f"{scope_url}archive/{when:%Y/%m/%d}/"
+
+
+def list_page(scope_url: str, name: str) -> str:
+    return f"{scope_url}lists/{name}/"
 
 
 def static(name: str) -> str:

@@ -161,8 +161,9 @@ def test_whole_repository_and_name_clashes(runner: CliRunner, project: Path, tmp
     result = run(runner, project, str(r.path))
     assert result.exit_code == 0, result.output
     found = articles(project)
-    assert sorted(found) == ["many/b-index.html", "many/index.html", "paper/story"]
-    assert [v.body for v in found["many/index.html"].versions] == ["A.\n", "A again.\n"]
+    # "index.html" is the source page's own file name: the article is called "index-html".
+    assert sorted(found) == ["many/b-index.html", "many/index-html", "paper/story"]
+    assert [v.body for v in found["many/index-html"].versions] == ["A.\n", "A again.\n"]
     assert found["many/b-index.html"].title == "b-index.html"
 
 

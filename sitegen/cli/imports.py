@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitegen.cli.build import project_option
+from sitegen.content.names import name_problem
 from sitegen.errors import SitegenError
 from sitegen.ingest import gitimport, snapshots
 from sitegen.ingest.extract import FORMATS
 from sitegen.ingest.session import Outcome, Session, Tally
-from sitegen.ingest.store import check_source_name
 from sitegen.render.helpers import plural
 
 format_option = click.option(
@@ -34,7 +34,7 @@ verbose_option = click.option("-v", "--verbose", is_flag=True,
 def pick_source(source: str | None, folder: Path) -> str:
     """The --source given, or the folder's name; either must be a valid source name."""
     name = source or folder.resolve().name
-    message = check_source_name(name)
+    message = name_problem(name, "source")
     if message:
         hint = "" if source else "; pass --source with a valid name"
         raise SitegenError(f"cannot import into source {name!r}: {message}{hint}")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
-from sitegen import urls
 from sitegen.config import Config
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
@@ -70,9 +69,6 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
                                          "source (content/<source>/<article>/<version>.md)"))
             continue
         message = name_problem(entry.name, "source")
-        if message is None and entry.name in urls.RESERVED:
-            message = (f"source folder name {entry.name!r} is reserved for the site's own "
-                       f"pages; rename the folder (reserved: {', '.join(sorted(urls.RESERVED))})")
         if message:
             problems.append(problem(rel, message))
             continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sitegen import urls
+
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
@@ -18,4 +20,9 @@ def name_problem(name: str, kind: str) -> str | None:
         shown = " ".join(repr(c) for c in bad)
         return (f"{kind} folder name {name!r} contains {shown}; rename the folder using "
                 f"only {allowed}")
+    reserved = urls.RESERVED if kind == "source" else urls.SCOPE_NAMES
+    if name in reserved:
+        owner = "site's" if kind == "source" else "source's"
+        return (f"{kind} folder name {name!r} is reserved for the {owner} own pages; rename "
+                f"the folder (reserved: {', '.join(sorted(reserved))})")
     return None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.errors import SitegenError
 from sitegen.ingest.extract import SUFFIXES
 from sitegen.ingest.session import Candidate, Outcome, Session
@@ -98,7 +99,10 @@ def slug(text: str) -> str:
     """A valid article name from a path: ASCII letters, digits, '-', '_', '.'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_text).strip("-")
-    return name.lstrip("._-") or "article"
+    name = name.lstrip("._-") or "article"
+    if name in urls.SCOPE_NAMES:  # the source's own pages use these names
+        name = name.replace(".", "-") if "." in name else f"{name}-article"
+    return name
 
 
 def _stem(path: str) -> str:

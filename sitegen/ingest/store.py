@@ -17,7 +17,6 @@ from typing import Any
 
 import yaml
 
-from sitegen import urls
 from sitegen.content.frontmatter import parse
 from sitegen.content.names import name_problem
 from sitegen.ingest.times import file_stem, iso
@@ -29,18 +28,9 @@ class StoreError(Exception):
     """A version file cannot be written where it was asked for."""
 
 
-def check_source_name(name: str) -> str | None:
-    """Why ``name`` cannot be a source folder, or None."""
-    message = name_problem(name, "source")
-    if message is None and name in urls.RESERVED:
-        message = (f"source name {name!r} is reserved for the site's own pages "
-                   f"(reserved: {', '.join(sorted(urls.RESERVED))})")
-    return message
-
-
 def article_folder(content: Path, source: str, article: str) -> Path:
     """``content/<source>/<article>``, checked to be a valid place inside ``content/``."""
-    message = check_source_name(source) or name_problem(article, "article")
+    message = name_problem(source, "source") or name_problem(article, "article")
     if message:
         raise StoreError(message)
     folder = content / source / article
