@@ -32,7 +32,8 @@ def measure(site: Path, queries: list[str]) -> list[tuple[str, int, int, int]]:
         for query in queries:
             page = browser.new_context().new_page()  # a fresh cache for each query
             loaded: list[int] = []
-            page.on("requestfinished", lambda r: loaded.append(len(r.response().body())))
+            page.on("requestfinished",
+                    lambda r, sizes=loaded: sizes.append(len(r.response().body())))
             page.goto(root + "search/")
             page.wait_for_selector("body[data-search-ready]")
             opening = sum(loaded)
