@@ -17,9 +17,11 @@ from sitegen import hosting, urls
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
 from sitegen.content.loader import load_archive
 from sitegen.errors import BuildError, Problem, SitegenError
-from sitegen.model import Archive
+from sitegen.model import Archive, Catalog
 from sitegen.output import check_output, write_site
-from sitegen.pages import Page, article_pages, list_pages
+from sitegen.pages import Page
+from sitegen.pages.articles import article_pages
+from sitegen.pages.lists import list_pages
 from sitegen.render.theme import Theme
 from sitegen.search import build_index
 
@@ -51,8 +53,9 @@ def resolve_config(project: Path, base_url: str | None) -> Config:
 
 
 def plan(archive: Archive, config: Config, *, search: bool) -> list[Page]:
-    sources = {s.id: s for s in archive.sources}
-    pages = list_pages(archive, config.base_path, search=search)
+    catalog = Catalog.of(archive)
+    sources = {s.id: s for s in catalog.sources}
+    pages = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
     for article in archive.articles():
         pages.extend(article_pages(article, sources[article.source]))
     return pages

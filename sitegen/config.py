@@ -34,6 +34,7 @@ class Config:
     theme: str = "default"
     cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
     max_file_size: int = 10_000_000  # bytes; a larger version file is an error
+    page_size: int = 50  # items on one page of a list
 
     @property
     def base_path(self) -> str:
@@ -108,6 +109,7 @@ OPTIONS: dict[str, Option] = {
     "theme": Option(str, _check_theme, "themes/<name>/ overrides the built-in theme's files"),
     "cname": Option(str, _check_cname, "a custom domain for GitHub Pages, written to CNAME"),
     "max_file_size": Option(int, _positive, "the largest version file read, in bytes"),
+    "page_size": Option(int, _positive, "how many items one page of a list shows"),
 }
 assert set(OPTIONS) == {f.name for f in fields(Config)}
 

@@ -88,3 +88,86 @@ class Archive:
     @property
     def version_count(self) -> int:
         return sum(s.versions for s in self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSummary:
+    number: int
+    fetched: datetime
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What list pages need of an article, without its text: small enough to hold for a
+    hundred thousand articles, and all a list page depends on (so it can be cached)."""
+
+    source: str
+    id: str
+    versions: tuple[VersionSummary, ...]
+    url: str | None = None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleSummary:
+        return cls(article.source, article.id,
+                   tuple(VersionSummary(v.number, v.fetched, v.title) for v in article.versions),
+                   article.url)
+
+    @property
+    def first(self) -> VersionSummary:
+        return self.versions[0]
+
+    @property
+    def latest(self) -> VersionSummary:
+        return self.versions[-1]
+
+    @property
+    def title(self) -> str:
+        return self.latest.title
+
+    @property
+    def changes(self) -> int:
+        return len(self.versions) - 1
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.id}"
+
+    @property
+    def headline_changes(self) -> int:
+        return sum(1 for a, b in zip(self.versions, self.versions[1:], strict=False)
+                   if a.title != b.title)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """A source as list pages show it: its description and its counts."""
+
+    id: str
+    name: str
+    url: str | None
+    description: str | None
+    articles: int
+    versions: int
+
+    @classmethod
+    def of(cls, source: Source) -> SourceSummary:
+        return cls(source.id, source.name, source.url, source.description,
+                   len(source.articles), source.versions)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything list pages are made from: every source and article, summarised."""
+
+    sources: tuple[SourceSummary, ...]  # sorted by id
+    articles: tuple[ArticleSummary, ...]  # sorted by source, then id
+
+    @classmethod
+    def of(cls, archive: Archive) -> Catalog:
+        return cls(tuple(SourceSummary.of(s) for s in archive.sources),
+                   tuple(ArticleSummary.of(a) for a in archive.articles()))
+
+    @property
+    def version_count(self) -> int:
+        return sum(s.versions for s in self.sources)

@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from sitegen import urls
 from sitegen.config import Config
 from sitegen.render import markdown, timefmt
 
@@ -23,12 +24,16 @@ def filters(config: Config) -> dict[str, Any]:
     def time_tag(moment: datetime | date, style: str = "long") -> Markup:
         """``<time datetime=…>`` with the human form in the configured zone."""
         formats = {"long": timefmt.long_time, "date": timefmt.long_date,
-                   "short": timefmt.short_time}
+                   "short": timefmt.short_time, "clock": timefmt.clock}
         shown = formats[style](moment, zone)  # type: ignore[operator]
         return Markup('<time datetime="{}">{}</time>').format(timefmt.iso(moment, zone), shown)
 
     def later(moment: datetime, earlier: datetime | None) -> str:
         return timefmt.later(earlier, moment) if earlier else ""
+
+    def day_url(moment: datetime, scope_url: str) -> str:
+        """The date-archive page of the day ``moment`` falls on, in the site's zone."""
+        return urls.day(scope_url, moment.astimezone(zone).date())
 
     def zone_name(moment: datetime) -> str:
         return timefmt.zone_name(moment, zone)
@@ -39,6 +44,7 @@ def filters(config: Config) -> dict[str, Any]:
     return {
         "time": time_tag,
         "later": later,
+        "day_url": day_url,
         "zone_name": zone_name,
         "markdown": render_markdown,
         "plural": plural,

@@ -16,11 +16,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, problem
-from sitegen.render import helpers
+from sitegen.render import charts, helpers, timefmt
 
 BUILTIN = Path(__file__).resolve().parent.parent / "themes"
 
@@ -71,8 +72,13 @@ class Theme:
                 return self.absolute_asset_href(context["link_base"], name)
             return self.asset_href(context["page_url"], name)
 
+        @jinja2.pass_context
+        def activity_chart(context: Any, activity: Any, scope_url: str) -> Markup:
+            return charts.activity_svg(activity, scope_url, lambda target: _link(context, target))
+
         env.globals.update(link=_link, asset=asset, safe_href=safe_href, config=self.config,
-                           urls=urls)
+                           urls=urls, activity_chart=activity_chart,
+                           month_names=timefmt.MONTHS, weekday_names=timefmt.WEEKDAYS)
         env.filters.update(helpers.filters(self.config))
         return env
 

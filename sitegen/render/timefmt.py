@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -41,6 +42,12 @@ def short_time(moment: datetime, zone: tzinfo) -> str:
     """'7 Mar 2025 10:12' for dense tables; the zone is named in the table's heading."""
     here = local(moment, zone)
     return f"{here.day} {MONTHS[here.month - 1][:3]} {here.year} {here:%H:%M}"
+
+
+def clock(moment: datetime, zone: tzinfo) -> str:
+    """'14:05 GMT', for lists of one day."""
+    here = local(moment, zone)
+    return f"{here:%H:%M} {here.tzname()}"
 
 
 def zone_name(moment: datetime, zone: tzinfo) -> str:

@@ -1,0 +1,108 @@
+"""Pictures of the edits, drawn at build time as inline SVG: no script, no external request.
+
+Colours come from the stylesheet (classes, not inline styles), so the charts follow the
+light and dark themes. Each chart has a title and a description for screen readers, and a
+visible caption that says the same in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from markupsafe import Markup, escape
+
+from sitegen import urls
+from sitegen.render.timefmt import MONTHS
+
+MAX_BARS = 120  # so that the picture (and the page) does not grow with the archive
+
+
+def _day_text(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def _bucket(span_days: int) -> tuple[str, Callable[[date], date]]:
+    if span_days <= MAX_BARS:
+        return "day", lambda d: d
+    if span_days <= MAX_BARS * 7:
+        return "week", lambda d: d - timedelta(days=d.weekday())
+    return "month", lambda d: d.replace(day=1)
+
+
+def _next(kind: str, start: date) -> date:
+    if kind == "day":
+        return start + timedelta(days=1)
+    if kind == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
+                 link: Callable[[str], str], chart_id: str = "activity") -> Markup:
+    """Stored versions per day (or week, or month, for long spans), split into changes and
+    first sightings; each bar links to the first day it covers that has a page."""
+    if not activity:
+        return Markup("")
+    first_day, last_day = min(activity), max(activity)
+    kind, start_of = _bucket((last_day - first_day).days + 1)
+    buckets: dict[date, list[int]] = {}
+    first_with_events: dict[date, date] = {}
+    cursor = start_of(first_day)
+    while cursor <= last_day:
+        buckets[cursor] = [0, 0]
+        cursor = _next(kind, cursor)
+    for day, (firsts, changes) in activity.items():
+        key = start_of(day)
+        buckets[key][0] += firsts
+        buckets[key][1] += changes
+        first_with_events.setdefault(key, day)
+    peak = max(sum(v) for v in buckets.values()) or 1
+    width, height, top, bottom = 720, 150, 16, 22
+    plot = height - top - bottom
+    slot = width / len(buckets)
+    bar = max(1.0, slot * 0.8)
+    total_changes = sum(c for _, c in activity.values())
+    total_first = sum(f for f, _ in activity.values())
+    busiest = max(activity, key=lambda d: (sum(activity[d]), -d.toordinal()))
+    summary = (f"{total_changes:,} changes and {total_first:,} first sightings between "
+               f"{_day_text(first_day)} and {_day_text(last_day)}, one bar per {kind}; the "
+               f"busiest day was {_day_text(busiest)} with {sum(activity[busiest]):,} "
+               "stored versions.")
+    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
+                    'viewBox="0 0 {} {}" width="100%" aria-labelledby="{}-title {}-desc">'
+                    ).format(width, height, chart_id, chart_id),
+             Markup('<title id="{}-title">Stored versions per {}</title>').format(chart_id, kind),
+             Markup('<desc id="{}-desc">{}</desc>').format(chart_id, summary),
+             Markup('<line class="chart-axis" x1="0" y1="{0}" x2="{1}" y2="{0}"/>').format(
+                 height - bottom, width)]
+    for i, (key, (firsts, changes)) in enumerate(buckets.items()):
+        if firsts + changes == 0:
+            continue
+        x = i * slot + (slot - bar) / 2
+        h_changes = plot * changes / peak
+        h_firsts = plot * firsts / peak
+        y_changes = height - bottom - h_changes
+        label = (f"{_day_text(key)}{'' if kind == 'day' else f' ({kind})'}: "
+                 f"{changes:,} changes, {firsts:,} first seen")
+        href = link(urls.day(scope_url, first_with_events[key]))
+        parts.append(Markup('<a href="{}"><title>{}</title>').format(href, label))
+        if changes:
+            parts.append(Markup('<rect class="chart-changes" x="{:.1f}" y="{:.1f}" '
+                                'width="{:.1f}" height="{:.1f}"/>').format(x, y_changes, bar,
+                                                                          h_changes))
+        if firsts:
+            parts.append(Markup('<rect class="chart-first" x="{:.1f}" y="{:.1f}" '
+                                'width="{:.1f}" height="{:.1f}"/>').format(
+                                    x, y_changes - h_firsts, bar, h_firsts))
+        parts.append(Markup("</a>"))
+    parts.append(Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(
+        height - 5, _day_text(first_day)))
+    parts.append(Markup('<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>')
+                 .format(width, height - 5, _day_text(last_day)))
+    parts.append(Markup('<text class="chart-label" x="0" y="11">{} a {} at most</text>').format(
+        f"{peak:,}", kind))
+    parts.append(Markup("</svg>"))
+    caption = Markup('<figcaption class="chart-caption">{}</figcaption>').format(summary)
+    return Markup('<figure class="chart-figure">') + escape("").join(parts) + caption + \
+        Markup("</figure>")
