@@ -1,0 +1,60 @@
+"""``sitegen serve``."""
+
+from __future__ import annotations
+
+import signal
+import webbrowser
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.console import Console
+
+from sitegen.cli.build import project_option
+from sitegen.errors import SitegenError
+from sitegen.serve.paths import normalise_base_path
+from sitegen.serve.preview import Preview, is_loopback
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM cleans up the way Ctrl-C does
+
+
+@click.command()
+@project_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but a loopback address lets other "
+                   "machines read the preview.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on; 0 picks any free port.")
+@click.option("--base-path", default="/", show_default=True, metavar="PATH",
+              help="Serve the site under this path, as GitHub Pages serves a project site "
+                   "(e.g. /repo/), so links that only work at / show up broken here too.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a web browser.")
+def serve(project: Path, host: str, port: int, base_path: str, open_browser: bool) -> None:
+    """Build the site, serve it locally, and rebuild and reload the browser on every save.
+
+    Watches PROJECT/content, PROJECT/themes and PROJECT/sitegen.yaml. A build error is shown
+    in the terminal and on the page in the browser, and the last good build stays served
+    until the file is fixed. The site is built into a temporary folder (site/ is left alone)
+    that is removed on Ctrl-C.
+    """
+    try:
+        base = normalise_base_path(base_path)
+    except ValueError as exc:
+        raise SitegenError(f"--base-path {exc}") from None
+    out = Console(highlight=False, soft_wrap=True)
+    if not is_loopback(host):
+        out.print(f"[bold yellow]Warning: serving on {host}, not on loopback: anyone who can "
+                  f"reach this machine on port {port} can read the preview, unpublished "
+                  "content included. Leave --host out to serve on 127.0.0.1 only.[/]")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with Preview(project, host=host, port=port, base_path=base, console=out) as preview:
+            preview.start()
+            out.print(f"Serving [bold]{preview.url}[/] (press Ctrl-C to stop)")
+            if open_browser:
+                webbrowser.open(preview.url)
+            preview.serve_forever()
+    except KeyboardInterrupt:
+        out.print("Stopped; the temporary build folder is removed.")
