@@ -367,3 +367,68 @@ def test_close_removes_the_build_folder(project: Path, serve) -> None:
     assert workdir is not None and (workdir / "site/index.html").exists()
     site.preview.close()
     assert not workdir.exists()
+
+
+def _page(browser, url: str):  # type: ignore[no-untyped-def]
+    """A fresh browser page on ``url`` that records console errors (CSP reports among them)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+
+    def record(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error" and not message.location.get("url", "").endswith(
+                "/favicon.ico"):  # the site has no favicon; the browser asks anyway
+            page.errors.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", record)
+    page.goto(url, wait_until="load")
+    return context, page
+
+
+def test_browser_reloads_by_itself_after_a_save(project: Path, serve, browser) -> None:
+    site = serve(project)
+    context, page = _page(browser, site.preview.url + "paper/story/")
+    try:
+        assert "Second headline" in page.inner_text("body")
+        page.evaluate("window.sitegenMarker = 1")  # a reload forgets it
+        write(project / "content/paper/story/b.md",
+              version_file("Reloaded headline", "2025-03-07T13:00:00Z", "Two.\n"))
+        page.get_by_text("Reloaded headline").first.wait_for(timeout=TIMEOUT * 1000)
+        assert page.evaluate("window.sitegenMarker") is None
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        context.close()
+
+
+def test_browser_shows_the_error_overlay_and_recovers(project: Path, serve, browser) -> None:
+    site = serve(project)
+    context, page = _page(browser, site.preview.url + "paper/story/")
+    try:
+        broken = write(project / "content/paper/story/c.md", "---\ntitle: No time\n---\nx\n")
+        overlay = page.locator("#sitegen-overlay")
+        overlay.wait_for(state="visible", timeout=TIMEOUT * 1000)
+        assert "content/paper/story/c.md:" in overlay.inner_text()
+        # The overlay's stylesheet loaded despite the site's Content-Security-Policy.
+        assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
+        assert "Second headline" in page.inner_text("main")  # the last good build beneath
+        page.click("[data-sitegen-close]")  # the script's handler dismisses it
+        assert overlay.count() == 0
+        write(broken, version_file("Recovered headline", "2025-03-07T15:00:00Z", "x\n"))
+        page.get_by_text("Recovered headline").first.wait_for(timeout=TIMEOUT * 1000)
+        assert page.locator("#sitegen-overlay").count() == 0
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        context.close()
+
+
+def test_browser_error_page_turns_into_the_site(project: Path, serve, browser) -> None:
+    config = write(project / "sitegen.yaml", "title: Demo\ntheme: no-such-theme\n")
+    site = serve(project, base_path="/repo/")
+    context, page = _page(browser, site.preview.url)
+    try:
+        assert "theme 'no-such-theme' not found" in page.inner_text("#sitegen-overlay")
+        write(config, "title: Demo\n")
+        page.get_by_text("Second headline").first.wait_for(timeout=TIMEOUT * 1000)
+        assert page.url == site.preview.url
+    finally:
+        context.close()

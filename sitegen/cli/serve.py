@@ -9,6 +9,7 @@ from types import FrameType
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from sitegen.cli.build import project_option
 from sitegen.errors import SitegenError
@@ -44,13 +45,14 @@ def serve(project: Path, host: str, port: int, base_path: str, open_browser: boo
     except ValueError as exc:
         raise SitegenError(f"--base-path {exc}") from None
     out = Console(highlight=False, soft_wrap=True)
-    if not is_loopback(host):
-        out.print(f"[bold yellow]Warning: serving on {host}, not on loopback: anyone who can "
-                  f"reach this machine on port {port} can read the preview, unpublished "
-                  "content included. Leave --host out to serve on 127.0.0.1 only.[/]")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with Preview(project, host=host, port=port, base_path=base, console=out) as preview:
+            if not is_loopback(host):
+                out.print(f"[bold yellow]Warning: serving on {escape(host)}, not on "
+                          f"loopback: anyone who can reach this machine on port {preview.port} "
+                          "can read the preview, unpublished content included. Leave --host "
+                          "out to serve on 127.0.0.1 only.[/]")
             preview.start()
             out.print(f"Serving [bold]{preview.url}[/] (press Ctrl-C to stop)")
             if open_browser:

@@ -72,6 +72,11 @@ class Preview:
         self._serving = threading.Event()
 
     @property
+    def port(self) -> int:
+        """The port listened on (the one the system picked, for port 0)."""
+        return int(self.server.server_address[1])
+
+    @property
     def url(self) -> str:
         """The address to open: a wildcard host is shown as this machine's loopback."""
         host, port = self.server.server_address[:2]
