@@ -297,6 +297,8 @@ def test_absolute_form_and_odd_targets_are_not_found(project: Path, serve) -> No
     site = serve(project)
     assert site.get("http://example.com/etc/passwd")[0] == 404
     assert site.get("/%ff%fe")[0] == 404
+    assert site.get("/" + "a" * 5000)[0] == 404  # longer than a file name may be
+    assert site.get("/paper/" + "b" * 300 + "/")[0] == 404
 
 
 def test_base_path_serves_like_github_pages(project: Path, serve) -> None:

@@ -84,6 +84,13 @@ class Target:
 
 def find(root: Path, segments: list[str], *, trailing_slash: bool) -> Target:
     """Map URL segments (already checked by :func:`segments_of`) to a file under ``root``."""
+    try:
+        return _find(root, segments, trailing_slash)
+    except (OSError, ValueError):  # a name too long for the file system, and the like
+        return Target()
+
+
+def _find(root: Path, segments: list[str], trailing_slash: bool) -> Target:
     root_real = os.path.realpath(root)
     candidate = root.joinpath(*segments)  # segments are non-empty and contain no "/"
     if not _inside(candidate, root_real):

@@ -16,6 +16,7 @@ import os
 import socket
 import socketserver
 import sys
+import time
 from email.utils import formatdate
 from html import escape
 from http import HTTPStatus
@@ -78,6 +79,7 @@ class PreviewServer(ThreadingHTTPServer):
     """A threading HTTP server that knows the build folder, base path and build status."""
 
     daemon_threads = True  # a held long-poll must not keep the process alive
+    request_queue_size = 64  # a page's burst of requests while the first build runs
 
     def __init__(self, address: tuple[str, int], root: Path, base_path: str,
                  status: livereload.Status):
@@ -171,12 +173,16 @@ class Handler(BaseHTTPRequestHandler):
         if prefix and not rest and not trailing:
             self._redirect(base + suffix)
             return
-        for _attempt in range(2):
-            target = find(self.server.root, rest, trailing_slash=trailing)
+        root = self.server.root
+        for attempt in range(2):
+            target = find(root, rest, trailing_slash=trailing)
             if target.add_slash:
                 self._redirect(url_of(rest, base, slash=True) + suffix)
                 return
             if target.file is None:
+                if attempt == 0 and not root.exists():  # mid-swap where renameat2 is missing
+                    time.sleep(0.05)
+                    continue
                 break
             try:
                 self._file(target.file)

@@ -36,6 +36,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from sitegen.config import FILENAME as CONFIG
+from sitegen.errors import SitegenError
 
 TREES = ("content", "themes")
 # Opened and closed events are left out: the build reading the input must not trigger a build.
@@ -136,10 +137,17 @@ class Watcher(FileSystemEventHandler):
     def start(self) -> None:
         # The project folder itself, not recursively: sitegen.yaml, and content/ or themes/
         # appearing (or being replaced) later.
-        self.observer.schedule(self, str(self.project), recursive=False, event_filter=EVENTS)
-        for name in TREES:
-            self._watch_tree(name)
-        self.observer.start()
+        try:
+            self.observer.schedule(self, str(self.project), recursive=False,
+                                   event_filter=EVENTS)
+            for name in TREES:
+                self._watch_tree(name)
+            self.observer.start()
+        except OSError as exc:
+            raise SitegenError(
+                f"cannot watch {self.project} for changes: {exc.strerror or exc} (on Linux, "
+                "'no space left' means the inotify watch limit: raise "
+                "fs.inotify.max_user_watches)") from None
 
     def _watch_tree(self, name: str) -> None:
         old = self._trees.pop(name, None)
@@ -169,7 +177,10 @@ class Watcher(FileSystemEventHandler):
         changed = {rel for p in paths if (rel := self._relative(p)) and relevant(rel)}
         for rel in changed:
             if rel in TREES and event.is_directory and event.event_type != EVENT_TYPE_DELETED:
-                self._watch_tree(rel)
+                try:
+                    self._watch_tree(rel)
+                except OSError:  # not watched, but this change still rebuilds
+                    traceback.print_exc()
         if changed:
             self.notify(changed)
 
