@@ -243,6 +243,18 @@ def test_content_folder_created_after_start(tmp_path: Path, serve) -> None:
     wait_for(lambda: "Later headline" in site.text("/"), "a change inside the new content/")
 
 
+def test_content_folder_deleted_and_restored(project: Path, serve, tmp_path: Path) -> None:
+    site = serve(project)
+    moved = tmp_path / "content-away"
+    (project / "content").rename(moved)
+    wait_for(lambda: "no content/ folder" in site.text("/"), "the missing-content overlay")
+    moved.rename(project / "content")
+    wait_for(lambda: "sitegen-overlay" not in site.text("/"), "the restored site")
+    write(project / "content/paper/story/b.md",
+          version_file("Watched again", "2025-03-07T13:00:00Z", "x\n"))
+    wait_for(lambda: "Watched again" in site.text("/"), "a change inside the restored folder")
+
+
 def test_long_poll_answers_when_a_build_finishes(project: Path, serve) -> None:
     site = serve(project)
     state = json.loads(site.text("/__sitegen__/wait?since=999&server=other"))

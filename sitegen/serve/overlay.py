@@ -27,7 +27,9 @@ CSS = """\
   font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; text-align: left;
   box-shadow: 0 6px 24px rgba(0, 0, 0, .45);
 }
-#sitegen-overlay h2 { margin: 0 0 .5rem; font-size: 1.1rem; color: #ff9592; }
+#sitegen-overlay h2 {
+  margin: 0 0 .5rem; font-family: inherit; font-size: 1.1rem; font-weight: 700; color: #ff9592;
+}
 #sitegen-overlay p { margin: 0 0 .75rem; }
 #sitegen-overlay pre {
   margin: 0 0 .75rem; padding: .75rem; white-space: pre-wrap; overflow-wrap: anywhere;
