@@ -54,7 +54,7 @@ def serve(project: Path, host: str, port: int, base_path: str, open_browser: boo
                           "can read the preview, unpublished content included. Leave --host "
                           "out to serve on 127.0.0.1 only.[/]")
             preview.start()
-            out.print(f"Serving [bold]{preview.url}[/] (press Ctrl-C to stop)")
+            out.print(f"Serving [bold]{escape(preview.url)}[/] (press Ctrl-C to stop)")
             if open_browser:
                 webbrowser.open(preview.url)
             preview.serve_forever()

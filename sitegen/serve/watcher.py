@@ -14,6 +14,7 @@ import contextlib
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -135,6 +136,10 @@ class Watcher(FileSystemEventHandler):
         self._trees: dict[str, ObservedWatch] = {}
 
     def start(self) -> None:
+        # watchdog warns when a folder created in a burst (mkdir -p, an import) is added to a
+        # recursive watch twice, which it handles; the warning is noise in the terminal.
+        warnings.filterwarnings("ignore", message="Callback with id .* already exists",
+                                category=RuntimeWarning, module=r"watchdog\.")
         # The project folder itself, not recursively: sitegen.yaml, and content/ or themes/
         # appearing (or being replaced) later.
         try:
