@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import version_file, write
 from rich.console import Console
 
 from sitegen.errors import SitegenError
 from sitegen.serve.preview import TEMP_PREFIX, Preview
+from sitegen.serve.server import content_type
+from tests.conftest import version_file, write
 
 TIMEOUT = 10.0
 
@@ -50,12 +51,14 @@ class Running:
         return self.get(path)[2]
 
 
-def wait_for(check: Callable[[], object], what: str, timeout: float = TIMEOUT) -> float:
+def wait_for(check: Callable[[], object], what: str | Callable[[], str],
+             timeout: float = TIMEOUT) -> float:
     """Poll ``check`` until it is true; the seconds it took."""
     started = time.monotonic()
     while not check():
         if time.monotonic() - started > timeout:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            shown = what() if callable(what) else what
+            raise AssertionError(f"timed out after {timeout} s waiting for {shown}")
         time.sleep(0.05)
     return time.monotonic() - started
 
@@ -70,7 +73,8 @@ def serve(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[
 
     def start(project: Path, **options: object) -> Running:
         log = io.StringIO()
-        options = {"quiet": 0.1, "max_wait": 1.0, **options}
+        # No search index unless a test asks: Pagefind adds ~0.1 s per article to a build.
+        options = {"quiet": 0.1, "max_wait": 1.0, "search": False, **options}
         preview = Preview(project, port=0, console=Console(file=log, width=200),
                           **options)  # type: ignore[arg-type]
         started.append(preview)
@@ -111,6 +115,22 @@ def test_sitegen_build_output_has_no_preview_script(project: Path, serve) -> Non
     result = build(project)
     for page in result.output.rglob("*.html"):
         assert "__sitegen__" not in page.read_text()
+
+
+def test_search_index_is_built_and_served(project: Path, serve) -> None:
+    site = serve(project, search=True)
+    status, headers, body = site.get("/search/")
+    assert status == 200 and "search.js" in body
+    bundle = site.preview.output / "pagefind"
+    found = {p.suffix or p.name for p in bundle.rglob("*") if p.is_file()}
+    assert {".js", ".json", ".pagefind", ".pf_meta", ".pf_index", ".pf_fragment"} <= found
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(site.preview.output).as_posix()
+            status, headers, _ = site.get("/" + rel)
+            assert status == 200, rel
+            assert headers["content-type"] == content_type(path.name), rel
+            assert headers["content-type"] != "text/html; charset=utf-8", rel
 
 
 def test_content_types_over_http(project: Path, serve) -> None:
@@ -154,6 +174,7 @@ def test_edit_add_and_delete_content(project: Path, serve) -> None:
     shutil.rmtree(project / "content/paper/other")
     wait_for(lambda: site.get("/paper/other/")[0] == 404, "the deleted article to go")
     assert "A new article" not in site.text("/")
+    assert site.log.getvalue().count("Warning: base_url is not set") == 1  # not every build
 
 
 def test_a_burst_of_files_is_one_rebuild(project: Path, serve) -> None:
@@ -162,7 +183,8 @@ def test_a_burst_of_files_is_one_rebuild(project: Path, serve) -> None:
     for i in range(100):
         write(project / f"content/wire/item-{i:03}/a.md",
               version_file(f"Wire item {i}", "2025-03-08T09:00:00Z", "Text.\n"))
-    wait_for(lambda: site.get("/wire/item-099/")[0] == 200, "the imported articles")
+    wait_for(lambda: site.get("/wire/item-099/")[0] == 200,
+             lambda: f"the imported articles; log:\n{site.log.getvalue()}")
     time.sleep(1.0)  # long enough for a second, unwanted rebuild to have happened
     assert site.preview.builds == before + 1
     assert site.get("/wire/item-000/")[0] == 200
@@ -430,6 +452,19 @@ def test_browser_shows_the_error_overlay_and_recovers(project: Path, serve, brow
         write(broken, version_file("Recovered headline", "2025-03-07T15:00:00Z", "x\n"))
         page.get_by_text("Recovered headline").first.wait_for(timeout=TIMEOUT * 1000)
         assert page.locator("#sitegen-overlay").count() == 0
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        context.close()
+
+
+def test_browser_search_works_through_the_preview(project: Path, serve, browser) -> None:
+    """Pagefind's script, wasm and index files arrive with types the browser accepts."""
+    site = serve(project, search=True)
+    context, page = _page(browser, site.preview.url + "search/?q=changed")
+    try:
+        result = page.locator("#search-results li").first
+        result.wait_for(timeout=TIMEOUT * 1000)
+        assert "Second headline" in result.inner_text()
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
         context.close()

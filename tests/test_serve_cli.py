@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,7 +141,7 @@ def test_loopback_host_does_not_warn(project: Path, env, running) -> None:
     process = start(running, env, "-C", str(project), "--port", "0", "--host", "localhost")
     process.expect(r"Serving http://")
     assert process.stop() == 0
-    assert "Warning" not in process.output()
+    assert "not on loopback" not in process.output()
 
 
 def test_open_starts_a_browser_on_the_url(project: Path, env, running, tmp_path: Path) -> None:
@@ -175,3 +176,20 @@ def test_build_errors_are_printed_as_path_line_message(project: Path, env, runni
     process.expect(r"Build failed: 1 problem in the input; serving an error page")
     process.expect(r"Serving http://")
     assert process.stop() == 0
+
+
+def test_base_path_defaults_to_the_path_of_base_url(project: Path, env, running) -> None:
+    (project / "sitegen.yaml").write_text("base_url: https://example.github.io/my-archive/\n")
+    process = start(running, env, "-C", str(project), "--port", "0", "--no-search")
+    url = process.expect(r"Serving (http://127\.0\.0\.1:\d+/my-archive/) ").group(1)
+    with urllib.request.urlopen(url + "paper/story/", timeout=TIMEOUT) as response:
+        assert "Second headline" in response.read().decode()
+    try:
+        urllib.request.urlopen(url + "search/", timeout=TIMEOUT)
+        raise AssertionError("--no-search still built the search page")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 404
+        # The site's own 404.html, whose links start from base_url's path.
+        assert 'href="/my-archive/' in exc.read().decode()
+    assert process.stop() == 0
+    assert "Warning: base_url" not in process.output()  # it is set

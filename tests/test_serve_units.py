@@ -99,6 +99,7 @@ def test_find_refuses_symlinks_leading_out(tmp_path: Path) -> None:
     ("en_1a2b.pf_meta", "application/octet-stream"),
     ("en_1a2b.pf_index", "application/octet-stream"),
     ("en_1a2b.pf_fragment", "application/octet-stream"),
+    ("en_1a2b.pf_filter", "application/octet-stream"),
     ("LOGO.SVG", "image/svg+xml"),
     ("robots.txt", "text/plain; charset=utf-8"),
     ("no-extension", "application/octet-stream"),

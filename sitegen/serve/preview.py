@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from sitegen.build import BuildResult, build
 from sitegen.errors import BuildError, SitegenError
@@ -51,15 +52,17 @@ class Preview:
     """Serve ``project`` and keep it rebuilt; use as a context manager to clean up."""
 
     def __init__(self, project: Path, *, host: str = "127.0.0.1", port: int = 8000,
-                 base_path: str = "/", console: Console | None = None,
+                 base_path: str = "/", search: bool = True, console: Console | None = None,
                  quiet: float = 0.3, max_wait: float = 2.0):
         self.project = project.resolve()
         if not self.project.is_dir():
             raise SitegenError(f"project folder {project} does not exist; give it with -C, "
                                "or run 'sitegen new' to start one")
         self.console = console or Console(highlight=False, soft_wrap=True)
+        self.search = search
         self.status = Status()
         self.builds = 0
+        self._warnings: list[str] = []
         self.workdir: Path | None = None
         self.output = Path()
         # The port first: a port in use is reported before anything is built or made.
@@ -110,7 +113,7 @@ class Preview:
         started = time.perf_counter()
         try:
             # When build() takes hints (issue 10), pass ``changed`` here.
-            result = build(self.project, self.output)
+            result = build(self.project, self.output, search=self.search)
         except BuildError as exc:
             lines = [str(p) for p in exc.problems]
             for line in lines:
@@ -129,6 +132,10 @@ class Preview:
 
     def _built(self, result: BuildResult, seconds: float) -> None:
         self.status.succeeded()
+        if result.warnings != self._warnings:  # said once, not after every save
+            self._warnings = result.warnings
+            for warning in result.warnings:
+                self.console.print(f"[yellow]Warning:[/] {escape(warning)}")
         self.console.print(
             f"[green]Built[/] {plural(result.articles, 'article')}, "
             f"{plural(result.versions, 'version')}: {plural(result.pages, 'page')} "

@@ -49,6 +49,7 @@ TYPES = {
     ".pf_meta": _OCTETS,
     ".pf_index": _OCTETS,
     ".pf_fragment": _OCTETS,
+    ".pf_filter": _OCTETS,
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".jpg": "image/jpeg",
