@@ -140,6 +140,16 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """A source as an article's pages show it (its name, not its counts)."""
+
+    id: str
+    name: str
+    url: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SourceSummary:
     """A source as list pages show it: its description and its counts."""
 

@@ -87,7 +87,8 @@ def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *
                search: bool = True) -> list[Page]:
     """Every page that lists articles, for the whole site and for each source."""
     names = {s.id: s.name for s in catalog.sources}
-    shared = {"sources": catalog.sources, "source_names": names, "catalog": catalog}
+    shared = {"sources": catalog.sources, "source_names": names,
+              "totals": {"articles": len(catalog.articles), "versions": catalog.version_count}}
     pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size, shared)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
     if search:

@@ -1,0 +1,112 @@
+"""One article's whole build: parse, diff, render, and write what changed.
+
+This is the unit of work that is cached and run in parallel. It depends only on the
+article's files, its source's description and the site's settings, so worker processes can
+do it independently; they write pages straight into the staging folder and send back only
+a small :class:`~sitegen.cache.ArticleRecord`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from sitegen import urls
+from sitegen.cache import ArticleRecord, load_blob, save_blob
+from sitegen.config import Config
+from sitegen.content.loader import ArticleFiles, load_article
+from sitegen.errors import Problem
+from sitegen.fingerprint import digest_bytes
+from sitegen.model import Article, ArticleSummary, SourceInfo
+from sitegen.pages.articles import article_pages
+from sitegen.render.theme import Theme
+from sitegen.search import document
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every job of one build shares."""
+
+    project: Path
+    config: Config
+    search: bool
+    render_key: str
+    site: Path  # staging folder for pages
+    docs: Path  # staging folder for search documents
+    diffs: Path | None  # the diff cache, None when caching is off
+
+
+@dataclass(frozen=True)
+class Task:
+    spec: ArticleFiles
+    source: SourceInfo
+    content_key: str
+    old_pages: dict[str, str]  # what the output holds now (skip writing identical bytes)
+    old_search_doc: str | None
+
+
+_settings: Settings | None = None
+_theme: Theme | None = None
+
+
+def init(settings: Settings) -> None:
+    """Set up a worker (or the main process) for a build's jobs."""
+    global _settings, _theme
+    _settings = settings
+    _theme = Theme(settings.project, settings.config)
+    _theme.env.globals["search_enabled"] = settings.search
+
+
+def _write(root: Path, rel: str, data: bytes) -> None:
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def diffs_of(article: Article, content_key: str) -> dict:  # type: ignore[type-arg]
+    """The article's diffs, from the cache when this content was diffed before."""
+    return {}
+
+
+def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
+    """Build one article: its record, any template problems, and how many files it wrote."""
+    assert _settings is not None and _theme is not None, "init() first"
+    settings, theme = _settings, _theme
+    max_bytes = settings.config.max_file_size
+    article, problems = load_article(task.spec, max_bytes)
+    record = ArticleRecord(task.content_key, settings.render_key, None, problems, {}, None)
+    if article is None:
+        return record, [], 0
+    written = 0
+    record.summary = ArticleSummary.of(article)
+    template_problems: set[Problem] = set()
+    for page in article_pages(article, task.source):
+        try:
+            html = theme.render(page.template, {**page.context, "page_url": page.url})
+        except jinja2.TemplateError as exc:
+            template_problems.add(theme.problem_from(exc, page.template))
+            continue
+        data = html.encode("utf-8")
+        path = urls.output_path(page.url)
+        sha = digest_bytes(data)
+        record.pages[path] = sha
+        if task.old_pages.get(path) != sha:
+            _write(settings.site, path, data)
+            written += 1
+    if settings.search:
+        doc = document(article, task.source, settings.config.language.split("-")[0].lower())
+        data = doc.encode("utf-8")
+        record.search_doc = digest_bytes(data)
+        if record.search_doc != task.old_search_doc:
+            _write(settings.docs, urls.output_path(urls.article(article.source, article.id)),
+                   data)
+    return record, sorted(template_problems), written
+
+
+def run_many(tasks: list[Task]) -> list[tuple[ArticleRecord, list[Problem], int]]:
+    return [run(task) for task in tasks]
+
+
+__all__ = ["Settings", "Task", "init", "load_blob", "run", "run_many", "save_blob"]
