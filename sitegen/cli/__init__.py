@@ -41,9 +41,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from sitegen.cli import build, new
+    from sitegen.cli import build, diff, new
 
     main.add_command(build.build)
+    main.add_command(diff.diff)
     main.add_command(new.new)
 
 

@@ -20,16 +20,20 @@ from itertools import pairwise
 
 from sitegen.diff.blocks import Doc
 from sitegen.diff.sequence import Run, increasing, matches
+from sitegen.diff.tokens import is_word
 
 # Two blocks sharing tokens in the region's word diff are linked (shown as one changed
-# entry) when each is the other's best partner, when a run of FLOW_RUN or more common tokens
-# crosses from one into the other (text reflowed across a block boundary), or when their
-# common tokens are at least LINK_MAX of the larger block, or LINK_MIN of the smaller one
-# and LINK_TOKENS tokens (or all of it). Other links (a stray "the" or "," shared with a
-# neighbour's new text) are dropped. See docs/diff.md.
+# entry) when a run of FLOW_RUN or more common tokens crosses from one into the other (text
+# reflowed across a block boundary); when each is the other's best partner and they share
+# LINK_WORDS words (not punctuation) and LINK_MUTUAL of the smaller block's tokens; or when
+# their common tokens are at least LINK_MAX of the larger block, or LINK_MIN of the smaller
+# one and LINK_TOKENS tokens (or all of it). Other links (a stray "the" or "," shared with
+# a neighbour's new text) are dropped. See docs/diff.md.
 LINK_MAX = 0.3
 LINK_MIN = 0.5
 LINK_TOKENS = 3
+LINK_MUTUAL = 0.15
+LINK_WORDS = 2
 FLOW_RUN = 5
 # A deleted and an inserted block are a move when at least MOVE_MIN of their tokens (2 x
 # common / (old + new)) survive in order; MOVE_PREFILTER bounds the cheap bag-of-tokens check.
@@ -162,7 +166,8 @@ class _Aligner:
         groups: list[list[int]] = []  # [olo, ohi, nlo, nhi], inclusive ends
         if alo < ahi and blo < bhi:
             ta, tb = a.blocks[alo].start, b.blocks[blo].start
-            links: dict[tuple[int, int], int] = {}
+            links: dict[tuple[int, int], int] = {}  # common tokens of two blocks
+            words: dict[tuple[int, int], int] = {}  # ... that are words, not punctuation
             runs = matches(a.keys[ta : a.blocks[ahi - 1].end], b.keys[tb : b.blocks[bhi - 1].end])
             flows: set[tuple[int, int]] = set()  # pieces of a long run over a boundary
             for i, j, size in runs:
@@ -172,6 +177,7 @@ class _Aligner:
                     o, n = a.owner[i], b.owner[j]
                     step = min(size, a.blocks[o].end - i, b.blocks[n].end - j)
                     links[o, n] = links.get((o, n), 0) + step
+                    words[o, n] = words.get((o, n), 0) + sum(map(is_word, a.keys[i : i + step]))
                     pieces.append((o, n))
                     i, j, size = i + step, j + step, size - step
                 if len(pieces) > 1 and length >= FLOW_RUN:
@@ -182,9 +188,9 @@ class _Aligner:
                 best_o[o] = max(best_o.get(o, 0), weight)
                 best_n[n] = max(best_n.get(n, 0), weight)
             for (o, n), weight in sorted(links.items()):
-                if (best_o[o] != weight or best_n[n] != weight) and (o, n) not in flows \
-                        and not self._linked(weight, self._size(a, o, o + 1),
-                                             self._size(b, n, n + 1)):
+                mutual = best_o[o] == weight == best_n[n] and words[o, n] >= LINK_WORDS
+                if (o, n) not in flows and not self._linked(
+                        weight, self._size(a, o, o + 1), self._size(b, n, n + 1), mutual):
                     continue
                 if groups and (o <= groups[-1][1] or n <= groups[-1][3]):
                     groups[-1][1], groups[-1][3] = max(groups[-1][1], o), max(groups[-1][3], n)
@@ -207,8 +213,10 @@ class _Aligner:
             o, n = ohi + 1, nhi + 1
 
     @staticmethod
-    def _linked(weight: int, old: int, new: int) -> bool:
+    def _linked(weight: int, old: int, new: int, mutual: bool) -> bool:
         small, large = min(old, new), max(old, new)
+        if mutual and weight >= LINK_MUTUAL * small:
+            return True
         return (weight >= LINK_MAX * large
                 or (weight >= LINK_MIN * small and (weight >= LINK_TOKENS or weight == small)))
 

@@ -113,17 +113,24 @@ def _starts(text: str) -> dict[int, tuple[str, int]]:
     return starts
 
 
-def parse(text: str) -> Doc:
-    """Cut ``text`` into blocks and tokens. Blocks without a token are folded into the one
-    before (or after); a text with no token at all is one "blank" block holding one token
-    with the empty key, so that even whitespace-only bodies diff and reconstruct exactly."""
+def _line_starts(text: str) -> dict[int, tuple[str, int]]:
+    """Plain text: every line that is not blank starts a paragraph."""
+    return {n: ("paragraph", 0) for n, line in enumerate(text.split("\n")) if line.strip()}
+
+
+def parse(text: str, plain: bool = False) -> Doc:
+    """Cut ``text`` into blocks and tokens: Markdown blocks, or with ``plain`` lines.
+
+    Blocks without a token are folded into the one before (or after); a text with no token
+    at all is one "blank" block holding one token with the empty key, so that even
+    whitespace-only bodies diff and reconstruct exactly."""
     if not text:
         return Doc(text, [], [], [], [])
     lines = text.split("\n")
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
-    starts = _starts(text)
+    starts = _line_starts(text) if plain else _starts(text)
     firsts = sorted(line for line in starts if line < len(lines)) or [0]
     bounds = [0, *firsts[1:], len(lines)]  # the first block takes the lines before it
     keys: list[str] = []

@@ -31,9 +31,9 @@ FIELDS = ("url", "byline")
 
 
 @lru_cache(maxsize=16)
-def _doc(text: str) -> Doc:
+def _doc(text: str, plain: bool = False) -> Doc:
     # A build diffs each version against the one before and the one after: parse it once.
-    return parse(text)
+    return parse(text, plain)
 
 
 def diff_versions(old: Versionlike, new: Versionlike) -> Diff:
@@ -46,9 +46,11 @@ def diff_versions(old: Versionlike, new: Versionlike) -> Diff:
     return Diff(body.blocks, body.stats, level, title, changes)
 
 
-def diff_texts(old: str, new: str) -> Diff:
-    """The diff of two Markdown bodies (no title, no fields)."""
-    return _diff(_doc(old), _doc(new))
+def diff_texts(old: str, new: str, *, plain: bool = False) -> Diff:
+    """The diff of two Markdown bodies (no title, no fields). With ``plain`` the texts are
+    not Markdown: each line that is not blank is a paragraph (scraped text often has one
+    paragraph per line and no blank lines, which Markdown would read as one paragraph)."""
+    return _diff(_doc(old, plain), _doc(new, plain))
 
 
 def diff_field(name: str, old: str | None, new: str | None) -> FieldChange | None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 LEVELS = ("none", "cosmetic", "minor", "major")
 
-MAJOR_SHARE = 0.10  # of the body's tokens added, removed or moved
+MAJOR_SHARE = 0.10  # of the body's tokens (old + new) added or removed; moves do not count
 MAJOR_WORDS = 30  # words added + removed: a long sentence, a short paragraph
 MAJOR_BLOCK_WORDS = 8  # a paragraph (or other block) of this many words added or removed
 TITLE_MAJOR_SHARE = 0.25  # of the headline's tokens (old + new) added or removed
@@ -28,7 +28,9 @@ def body(identical: bool, stats: Stats, big_blocks: int) -> str:
         return "none"
     if not (stats.tokens_added or stats.tokens_removed or stats.tokens_moved):
         return "cosmetic"
-    if (stats.changed_share >= MAJOR_SHARE
+    total = stats.tokens_old + stats.tokens_new
+    rewritten = (stats.tokens_added + stats.tokens_removed) / total if total else 0.0
+    if (rewritten >= MAJOR_SHARE
             or stats.words_added + stats.words_removed >= MAJOR_WORDS
             or stats.figures_changed
             or big_blocks):
