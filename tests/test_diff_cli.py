@@ -34,7 +34,17 @@ def test_text_format_marks_words_when_not_a_terminal(runner: CliRunner, tmp_path
     assert "title (minor): Starmer speaks to {+EU+} allies" in lines
     assert "byline (minor): {+Jo Smith+}" in lines
     assert "Sir Keir has held a [-call-]{+name+} with leaders." in lines
+    assert "@@ line 5 -> 6, paragraph, changed" in lines  # file lines, after the front matter
     assert "\x1b[" not in result.output
+
+
+def test_text_format_colours_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
+    old, new = versions(tmp_path)
+    result = runner.invoke(main, ["diff", str(old), str(new)], env={"FORCE_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "\x1b[9;31mcall\x1b[0m" in result.output  # red, struck through
+    assert "\x1b[4;32mname\x1b[0m" in result.output  # green, underlined
+    assert "[-" not in result.output
 
 
 def test_json_format(runner: CliRunner, tmp_path: Path) -> None:

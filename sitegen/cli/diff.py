@@ -19,21 +19,23 @@ STYLES = {"del": "red strike", "ins": "green underline", "head": "cyan", "note":
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 
 
-def _load(path: Path) -> tuple[frontmatter.VersionData | None, str, list[Problem]]:
-    """(version data or None, body, problems). A file whose first line is ``---`` is a
-    version file; anything else is all body."""
+def _load(path: Path) -> tuple[frontmatter.VersionData | None, str, int, list[Problem]]:
+    """(version data or None, body, lines before the body, problems). A file whose first
+    line is ``---`` is a version file; anything else is all body."""
     name = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, "", [Problem(name, 0, f"cannot read: {exc.strerror or exc}")]
+        return None, "", 0, [Problem(name, 0, f"cannot read: {exc.strerror or exc}")]
     text, problems = frontmatter.decode(raw, name)
     if text is None:
-        return None, "", problems
-    if text.split("\n", 1)[0].rstrip(" \t") == "---":
-        data, problems = frontmatter.parse(raw, name)
-        return data, data.body if data else "", problems
-    return None, text, []
+        return None, "", 0, problems
+    if text.split("\n", 1)[0].rstrip(" \t") != "---":
+        return None, text, 0, []
+    data, problems = frontmatter.parse(raw, name)
+    parts = frontmatter.split(text, name)
+    skip = parts[2] - 1 if isinstance(parts, tuple) else 0
+    return data, data.body if data else "", skip, problems
 
 
 @click.command()
@@ -49,17 +51,19 @@ def diff(old: Path, new: Path, fmt: str, blocks: str) -> None:
     """Show what changed from OLD to NEW, block by block and word by word.
 
     OLD and NEW are sitegen version files (front matter, then a Markdown body) or any text
-    or Markdown files. The significance and the numbers come first; --format json prints
-    the documented sitegen-diff/1 form, --format html a standalone page.
+    or Markdown files. The significance and the numbers come first, then each changed
+    block with its line numbers in the files; --format json prints the documented
+    sitegen-diff/1 form (lines there are body lines), --format html a standalone page.
     """
     loaded = [_load(old), _load(new)]
-    problems = [p for _, _, found in loaded for p in found]
+    problems = [p for *_, found in loaded for p in found]
     if problems:
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         for item in sorted(problems):
             err.print(str(item), markup=False)
         sys.exit(1)
-    (old_data, old_body, _), (new_data, new_body, _) = loaded
+    (old_data, old_body, old_skip, _), (new_data, new_body, new_skip, _) = loaded
+    shift = (old_skip, new_skip)
     if old_data and new_data:
         result: Diff = diff_versions(old_data, new_data)
     else:
@@ -70,17 +74,24 @@ def diff(old: Path, new: Path, fmt: str, blocks: str) -> None:
     if fmt == "json":
         click.echo(result.to_json(indent=2))
     elif fmt == "html":
-        click.echo(diff_html.document(result, str(old), str(new)), nl=False)
+        click.echo(diff_html.document(result, str(old), str(new), shift=shift), nl=False)
     else:
-        _print_text(result, str(old), str(new))
+        _print_text(result, str(old), str(new), shift)
 
 
-def _print_text(result: Diff, old: str, new: str) -> None:
+def _print_text(result: Diff, old: str, new: str, shift: tuple[int, int]) -> None:
     out = Console(highlight=False, soft_wrap=True)
     if not out.is_terminal:
-        click.echo(diff_text.plain(result, old, new), nl=False)
+        click.echo(diff_text.plain(result, old, new, shift), nl=False)
         return
     text = Text()
-    for style, chunk in diff_text.segments(result, old, new):
-        text.append(chunk, style=STYLES.get(style or "", ""))
+    for style, chunk in diff_text.segments(result, old, new, shift):
+        if style in ("del", "ins"):  # no underlined or struck-through spaces around words
+            core = chunk.strip()
+            lead = chunk[: len(chunk) - len(chunk.lstrip())]
+            text.append(lead)
+            text.append(core, style=STYLES[style])
+            text.append(chunk[len(lead) + len(core) :])
+        else:
+            text.append(chunk, style=STYLES.get(style or "", ""))
     out.print(text, end="")

@@ -266,9 +266,11 @@ blockquote{margin:0 0 0 1rem;border-left:3px solid #ccc;padding-left:.6rem}
 """ + SR_CSS
 
 
-def document(diff: Diff, old_name: str, new_name: str, context: int = 1) -> str:
+def document(diff: Diff, old_name: str, new_name: str, context: int = 1,
+             shift: tuple[int, int] = (0, 0)) -> str:
     """A standalone HTML page: summary, headline and field changes, and a side-by-side
-    table with unchanged runs folded. Styles are inline; every text is escaped."""
+    table with unchanged runs folded. Styles are inline; every text is escaped. Line
+    numbers are the bodies' plus ``shift``."""
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>Diff: {escape(old_name)} \u2192 {escape(new_name)}</title>",
            f"<style>{PAGE_CSS}</style></head><body>",
@@ -287,9 +289,10 @@ def document(diff: Diff, old_name: str, new_name: str, context: int = 1) -> str:
             out.append(f'<tr><td class="fold" colspan="2">{item} unchanged {noun}</td></tr>')
             continue
         cells = []
-        for side, line in (("old", item.old_line), ("new", item.new_line)):
+        for side, line, add in (("old", item.old_line, shift[0]),
+                                ("new", item.new_line, shift[1])):
             html = getattr(item, side)
-            where = f'<div class="line">line {line}</div>' if line else ""
+            where = f'<div class="line">line {line + add}</div>' if line else ""
             cells.append(f'<td class="{side}">{where}{html or ""}</td>')
         out.append(f'<tr class="{item.kind}">{"".join(cells)}</tr>')
     out.append("</tbody></table></body></html>")

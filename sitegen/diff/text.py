@@ -39,9 +39,9 @@ def _parts(parts: tuple[Part, ...], side: str | None = None) -> Iterator[Segment
             yield None, part.old if side == "old" else part.new
 
 
-def _lines(op: BlockOp) -> str:
-    old = f"{op.old[0].line}" if op.old else ""
-    new = f"{op.new[0].line}" if op.new else ""
+def _lines(op: BlockOp, shift: tuple[int, int]) -> str:
+    old = f"{op.old[0].line + shift[0]}" if op.old else ""
+    new = f"{op.new[0].line + shift[1]}" if op.new else ""
     if old and new:
         return f"line {old} -> {new}"
     return f"line {old or new} ({'old' if old else 'new'})"
@@ -53,7 +53,10 @@ def _field(change: FieldChange) -> Iterator[Segment]:
     yield None, "\n"
 
 
-def segments(diff: Diff, old_name: str = "old", new_name: str = "new") -> Iterator[Segment]:
+def segments(diff: Diff, old_name: str = "old", new_name: str = "new",
+             shift: tuple[int, int] = (0, 0)) -> Iterator[Segment]:
+    """The text form as styled segments. Lines are the bodies' lines plus ``shift`` (the
+    line each body starts on in its file, minus one)."""
     yield "head", f"--- {old_name}\n+++ {new_name}\n"
     yield "note", summary(diff) + "\n"
     if diff.title:
@@ -64,11 +67,11 @@ def segments(diff: Diff, old_name: str = "old", new_name: str = "new") -> Iterat
         if op.op == "equal":
             continue
         what = op.op
-        if op.op == "move_out":
-            what = f"moved away, to entry {op.move}"
-        elif op.op == "move_in":
-            what = f"moved here, from entry {op.move}"
-        yield "head", f"@@ {_lines(op)}, {op.kind}, {what}\n"
+        if op.op == "move_out" and op.move is not None:
+            what = f"moved to new line {diff.blocks[op.move].new[0].line + shift[1]}"
+        elif op.op == "move_in" and op.move is not None:
+            what = f"moved from old line {diff.blocks[op.move].old[0].line + shift[0]}"
+        yield "head", f"@@ {_lines(op, shift)}, {op.kind}, {what}\n"
         if op.op == "move_out":
             body = list(_parts(op.inner, "old"))
         elif op.op == "move_in":
@@ -89,10 +92,11 @@ def _trimmed(body: list[Segment]) -> Iterator[Segment]:
     yield from body
 
 
-def plain(diff: Diff, old_name: str = "old", new_name: str = "new") -> str:
+def plain(diff: Diff, old_name: str = "old", new_name: str = "new",
+          shift: tuple[int, int] = (0, 0)) -> str:
     """The text form with ``[-removed-]{+added+}`` markers (whitespace kept outside)."""
     out = []
-    for style, text in segments(diff, old_name, new_name):
+    for style, text in segments(diff, old_name, new_name, shift):
         if style in MARKERS and text.strip():
             core = text.strip()
             lead = text[: len(text) - len(text.lstrip())]
