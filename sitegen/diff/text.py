@@ -7,6 +7,7 @@ or a pipe. Unchanged blocks are left out; each change gets a ``@@`` header with 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from sitegen.diff.model import DELETE, INSERT, BlockOp, Diff, FieldChange, Part
@@ -14,6 +15,7 @@ from sitegen.diff.readable import readable, summary
 
 Segment = tuple[str | None, str]  # style: None, "del", "ins", "head" or "note"
 MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
+_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
 def _parts(parts: tuple[Part, ...], side: str | None = None) -> Iterator[Segment]:
@@ -83,9 +85,14 @@ def segments(diff: Diff, old_name: str = "old", new_name: str = "new",
 
 
 def _trimmed(body: list[Segment]) -> Iterator[Segment]:
-    """The segments without the blank lines at the block's end."""
+    """The segments without the blank lines at the block's start and end."""
     while body and not body[-1][1].strip():
         body.pop()
+    while body and not body[0][1].strip():
+        body.pop(0)
+    if body:
+        style, text = body[0]
+        body[0] = (style, _BLANK_LINES.sub("", text))
     if body:
         style, text = body[-1]
         body[-1] = (style, text.rstrip())
