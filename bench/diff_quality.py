@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from sitegen.diff import diff_texts  # noqa: E402
 from sitegen.diff.engine import _doc  # noqa: E402
-from sitegen.diff.sequence import matches  # noqa: E402
+from sitegen.diff.sequence import lcs_length  # noqa: E402
 from sitegen.diff.tokens import tokenize  # noqa: E402
 
 
@@ -52,7 +52,7 @@ def our_cost(old: str, new: str) -> int:
 
 def optimum_cost(a: list[str], b: list[str]) -> int:
     """The fewest inserted + deleted tokens without moves: a whole-document LCS."""
-    return len(a) + len(b) - 2 * sum(size for _, _, size in matches(a, b))
+    return len(a) + len(b) - 2 * lcs_length(a, b)
 
 
 def measure(corpus: Path, optimum: bool = False) -> dict:
@@ -79,8 +79,8 @@ def ratio(ours: int, theirs: int) -> float:
 
 
 def news_cases(seeds: Path) -> dict[str, tuple[str, str]]:
-    """News-sized pairs (the BBC article, 556 words in 21 paragraphs, from seed 001's
-    paraphrase source text): a typical update, a paraphrase of every paragraph, no change."""
+    """News-sized pairs made from the BBC article in seed 000 (556 words, 21 paragraphs):
+    a typical update, its paraphrase (seed 001), and no change."""
     bbc = (seeds / "000_33d647921b4afdbb.txt").read_text(encoding="utf-8").split("\n")
     start = next(n for n, line in enumerate(bbc) if line.startswith("---|")) + 1
     paras = [line.split(" | ")[0].strip() for line in bbc[start:] if " | " in line]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 Run = tuple[int, int, int]  # (index in a, index in b, length)
 
-_MAX_CELLS = 4_000_000  # n*m above this: split at patience anchors first
+_MAX_CELLS = 25_000_000  # n*m above this: split at patience anchors first
 
 
 def matches(a: Sequence[str], b: Sequence[str]) -> list[Run]:
@@ -140,3 +140,16 @@ def increasing(values: Sequence[int], weights: Sequence[int]) -> list[int]:
         k = back[k]
     chain.reverse()
     return chain
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    """The exact length of a longest common subsequence, in O(n) memory (for measuring)."""
+    masks: dict[str, int] = {}
+    for i, token in enumerate(a):
+        masks[token] = masks.get(token, 0) | (1 << i)
+    full = (1 << len(a)) - 1
+    row = full
+    for token in b:
+        match = row & masks.get(token, 0)
+        row = ((row + match) | (row - match)) & full
+    return len(a) - row.bit_count()
