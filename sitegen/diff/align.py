@@ -85,30 +85,38 @@ class _Aligner:
         self.ops.append(Op("equal", i, i + 1, j, j + 1, [(0, 0, self._size(self.a, i, i + 1))]))
 
     def _blocks(self, alo: int, ahi: int, blo: int, bhi: int) -> None:
-        """Step 1, between alo/blo and ahi/bhi."""
+        """Step 1 on a[alo:ahi] and b[blo:bhi], recursively between anchors (with a work
+        stack, not the call stack: a long document can nest deep)."""
         aid, bid = self.aid, self.bid
-        while alo < ahi and blo < bhi and aid[alo] == bid[blo]:
-            self._equal(alo, blo)
-            alo, blo = alo + 1, blo + 1
-        tail = 0
-        while alo < ahi and blo < bhi and aid[ahi - 1] == bid[bhi - 1]:
-            ahi, bhi, tail = ahi - 1, bhi - 1, tail + 1
-        if alo < ahi and blo < bhi:
-            pairs = self._candidates(alo, ahi, blo, bhi)
-            chain = increasing([j for _, j, _, _ in pairs], [w for _, _, w, _ in pairs])
-            anchors = [pairs[k][:2] for k in chain if pairs[k][3]]
+        work: list[tuple[int, int, int, int] | tuple[int, int]] = [(alo, ahi, blo, bhi)]
+        while work:
+            task = work.pop()
+            if len(task) == 2:
+                self._equal(*task)
+                continue
+            alo, ahi, blo, bhi = task
+            while alo < ahi and blo < bhi and aid[alo] == bid[blo]:
+                self._equal(alo, blo)
+                alo, blo = alo + 1, blo + 1
+            tail = 0
+            while alo < ahi and blo < bhi and aid[ahi - 1] == bid[bhi - 1]:
+                ahi, bhi, tail = ahi - 1, bhi - 1, tail + 1
+            later: list[tuple[int, int, int, int] | tuple[int, int]] = [
+                (ahi + k, bhi + k) for k in range(tail)]
+            anchors = []
+            if alo < ahi and blo < bhi:
+                pairs = self._candidates(alo, ahi, blo, bhi)
+                chain = increasing([j for _, j, _, _ in pairs], [w for _, _, w, _ in pairs])
+                anchors = [pairs[k][:2] for k in chain if pairs[k][3]]
             if anchors:
+                steps: list[tuple[int, int, int, int] | tuple[int, int]] = []
                 for i, j in anchors:
-                    self._blocks(alo, i, blo, j)
-                    self._equal(i, j)
+                    steps += [(alo, i, blo, j), (i, j)]
                     alo, blo = i + 1, j + 1
-                self._blocks(alo, ahi, blo, bhi)
+                later = [*steps, (alo, ahi, blo, bhi), *later]
             else:
                 self._region(alo, ahi, blo, bhi)
-        else:
-            self._region(alo, ahi, blo, bhi)
-        for k in range(tail):
-            self._equal(ahi + k, bhi + k)
+            work.extend(reversed(later))
 
     def _candidates(self, alo: int, ahi: int, blo: int,
                     bhi: int) -> list[tuple[int, int, int, bool]]:
