@@ -14,7 +14,9 @@ import pickle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.diff import Diff, diff_texts
+from sitegen.diff import Diff, diff_field, diff_texts
+from sitegen.diff import html as diff_html
+from sitegen.diff import text as diff_text
 from sitegen.diff.tokens import tokenize
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -190,3 +192,28 @@ def test_tokens_cover_the_text(text: str) -> None:
     else:
         assert not text.strip() or all(c in "\u00ad\u200b\u200c\u200d\u2060\ufeff" or c.isspace()
                                        for c in text)
+
+
+@SETTINGS
+@given(st.one_of(st.none(), st.text(max_size=80)), st.one_of(st.none(), st.text(max_size=80)))
+def test_field_changes_rebuild_both_values(old: str | None, new: str | None) -> None:
+    change = diff_field("title", old, new)
+    if old == new:
+        assert change is None
+        return
+    assert change is not None
+    assert "".join(p.old for p in change.parts if p.op != "insert") == (old or "")
+    assert "".join(p.new for p in change.parts if p.op != "delete") == (new or "")
+    assert change.significance in ("cosmetic", "minor", "major")
+
+
+@SETTINGS
+@given(pair())
+def test_renderings_escape_and_keep_every_block(texts: tuple[str, str]) -> None:
+    diff = diff_texts(*texts)
+    table = diff_html.rows(diff, screen_reader=True)
+    assert len(table) == len(diff.blocks)
+    for markup in [diff_html.inline(diff), *(r.old or "" for r in table),
+                   *(r.new or "" for r in table)]:
+        assert "<script" not in markup and "<b>" not in markup
+    diff_text.plain(diff)
