@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import SEEDS, need, version_file, write
 
 from sitegen.cli import main
 from sitegen.diff import Diff
+from tests.conftest import SEEDS, need, version_file, write
 
 OLD_BODY = "Sir Keir has held a call with leaders.\n\nSecond paragraph <script>x</script>.\n"
 NEW_BODY = "Sir Keir has held a name with leaders.\n\nSecond paragraph <script>x</script>.\n"

@@ -1,6 +1,6 @@
 """Alignment, moves, significance and the version-level API of the diff engine."""
 
-# ruff: noqa: RUF001  (the test data is full of curly quotes, dashes and fullwidth letters)
+
 
 from __future__ import annotations
 

@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, need
 
 from sitegen.diff import Diff, diff_texts
 from sitegen.diff import html as diff_html
 from sitegen.diff import text as diff_text
+from tests.conftest import SEEDS, need
 
 GOLDEN = Path(__file__).parent / "golden" / "diff"
 BBC = "000_33d647921b4afdbb.txt"

@@ -5,7 +5,7 @@ insert parts: the new one, moves included), a text diffed with itself is all equ
 significance "none", and diffs survive JSON and pickle unchanged.
 """
 
-# ruff: noqa: RUF001  (the test data is full of curly quotes, dashes and fullwidth letters)
+
 
 from __future__ import annotations
 

@@ -12,10 +12,9 @@ import difflib
 import json
 from itertools import pairwise
 
-from conftest import RUST_RFCS, need
-
 from sitegen.diff import diff_texts
 from sitegen.diff.tokens import tokenize
+from tests.conftest import RUST_RFCS, need
 
 
 def test_no_worse_than_difflib_on_the_rust_rfcs() -> None:
