@@ -17,6 +17,7 @@ from sitegen import urls
 from sitegen.cache import ArticleRecord, load_blob, save_blob
 from sitegen.config import Config
 from sitegen.content.loader import ArticleFiles, load_article
+from sitegen.diff import Diff, diff_versions
 from sitegen.errors import Problem
 from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
@@ -65,9 +66,27 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def diffs_of(article: Article, content_key: str) -> dict:  # type: ignore[type-arg]
-    """The article's diffs, from the cache when this content was diffed before."""
-    return {}
+def pairs(count: int) -> list[tuple[int, int]]:
+    """The diffs every article gets: each version against the one before, and the first
+    against the latest when they are not neighbours."""
+    found = [(n - 1, n) for n in range(1, count)]
+    return found + ([(0, count - 1)] if count > 2 else [])
+
+
+def diffs_of(article: Article, content_key: str, folder: Path | None
+             ) -> dict[tuple[int, int], Diff]:
+    """The article's diffs, from the cache when this content was diffed before (so that a
+    template change re-renders without re-diffing)."""
+    blob = folder / content_key[:2] / f"{content_key}.diffs" if folder else None
+    if blob is not None:
+        cached = load_blob(blob)
+        if isinstance(cached, dict):
+            return cached
+    versions = article.versions
+    diffs = {(a, b): diff_versions(versions[a], versions[b]) for a, b in pairs(len(versions))}
+    if blob is not None:
+        save_blob(blob, diffs)
+    return diffs
 
 
 def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
@@ -80,9 +99,10 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
     if article is None:
         return record, [], 0
     written = 0
-    record.summary = ArticleSummary.of(article)
+    diffs = diffs_of(article, task.content_key, settings.diffs)
+    record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1})
     template_problems: set[Problem] = set()
-    for page in article_pages(article, task.source):
+    for page in article_pages(article, task.source, diffs, record.summary):
         try:
             html = theme.render(page.template, {**page.context, "page_url": page.url})
         except jinja2.TemplateError as exc:

@@ -92,9 +92,21 @@ class Archive:
 
 @dataclass(frozen=True, slots=True)
 class VersionSummary:
+    """A version as lists show it, with the size of the change that made it (from the
+    diff against the previous version; none for version 0)."""
+
     number: int
     fetched: datetime
     title: str
+    significance: str | None = None  # none, cosmetic, minor or major
+    words_added: int = 0
+    words_removed: int = 0
+    share: float = 0.0  # of the text changed
+    reverts_to: int | None = None  # the earlier version whose text this one restores
+
+    @property
+    def words_changed(self) -> int:
+        return self.words_added + self.words_removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +120,23 @@ class ArticleSummary:
     url: str | None = None
 
     @classmethod
-    def of(cls, article: Article) -> ArticleSummary:
-        return cls(article.source, article.id,
-                   tuple(VersionSummary(v.number, v.fetched, v.title) for v in article.versions),
-                   article.url)
+    def of(cls, article: Article, changes: dict[int, Any] | None = None) -> ArticleSummary:
+        """``changes`` maps a version number to the diff that led to it (from the one before)."""
+        changes = changes or {}
+        by_time = {v.fetched: v.number for v in article.versions}
+        versions = []
+        for v in article.versions:
+            diff = changes.get(v.number)
+            target = v.extra.get("reverts_to")
+            reverts = by_time.get(target) if isinstance(target, datetime) else None
+            if diff is None:
+                versions.append(VersionSummary(v.number, v.fetched, v.title, reverts_to=reverts))
+            else:
+                stats = diff.stats
+                versions.append(VersionSummary(
+                    v.number, v.fetched, v.title, diff.significance, stats.words_added,
+                    stats.words_removed, stats.changed_share, reverts))
+        return cls(article.source, article.id, tuple(versions), article.url)
 
     @property
     def first(self) -> VersionSummary:
@@ -132,6 +157,11 @@ class ArticleSummary:
     @property
     def key(self) -> str:
         return f"{self.source}/{self.id}"
+
+    @property
+    def largest_change(self) -> VersionSummary | None:
+        changed = [v for v in self.versions[1:] if v.significance]
+        return max(changed, key=lambda v: (v.words_changed, v.number)) if changed else None
 
     @property
     def headline_changes(self) -> int:

@@ -134,6 +134,9 @@ def _inside(output: Path, rel: str, checked: set[Path]) -> Path:
     return output.joinpath(*parts)
 
 
+_move = os.replace  # one name for the moves into the output, so a test can interrupt them
+
+
 def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str) -> None:
     """Update a complete previous build in place: move the staged files in, delete the
     files this build no longer makes. The marker says "updating" meanwhile, so that an
@@ -148,7 +151,7 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
         marker.write_text(MARKER_TEXT + "updating\n")
         for path, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
+            _move(path, target)
         for target in deletions:
             if target.is_symlink() or target.is_file():
                 target.unlink()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import build as build_module
+from sitegen import output
 from sitegen.build import build
 from sitegen.errors import BuildError
 from sitegen.output import MARKER
@@ -139,8 +139,7 @@ def test_an_interrupted_update_makes_the_next_build_start_afresh(archive: Path, 
             raise KeyboardInterrupt
         return real(src, dst)
 
-    monkeypatch.setattr(build_module.os, "replace", interrupted)
-    monkeypatch.setattr("sitegen.output.os.replace", interrupted)
+    monkeypatch.setattr(output, "_move", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(archive)
     monkeypatch.undo()

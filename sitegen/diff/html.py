@@ -180,6 +180,12 @@ def _blocks(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
 def inline(diff: Diff, *, screen_reader: bool = False) -> str:
     """The new body with deletions and insertions marked in place (for feeds and pages).
     A moved block is struck at its old place and shown with its own changes at the new."""
+    return "\n".join(html for _, html in inline_blocks(diff, screen_reader=screen_reader))
+
+
+def inline_blocks(diff: Diff, *, screen_reader: bool = False) -> list[tuple[bool, str]]:
+    """``inline`` one entry of ``diff.blocks`` at a time: (is it a change, its HTML), so that
+    a page can fold the unchanged runs or a feed can keep only the changed paragraphs."""
     out = []
     for n, op in enumerate(diff.blocks):
         if op.op in ("move_out", "move_in"):
@@ -194,7 +200,7 @@ def inline(diff: Diff, *, screen_reader: bool = False) -> str:
                                    note))
         else:
             out.append(_blocks(op.parts, op.old, op.new, "inline", screen_reader))
-    return "\n".join(out)
+    return [(op.is_change, html) for op, html in zip(diff.blocks, out, strict=True)]
 
 
 def _row(op: BlockOp, screen_reader: bool) -> Row:

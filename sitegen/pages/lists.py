@@ -38,6 +38,11 @@ RANKINGS = (
     Ranking("most-edited", "Most edited",
             "Articles with the most stored versions, most recently changed first among equals.",
             lambda a: a.changes > 0, lambda a: (-len(a.versions), _latest(a), a.key)),
+    Ranking("largest-changes", "Largest changes",
+            "Articles by the largest single change between two of their versions, in words "
+            "added and removed.",
+            lambda a: a.largest_change is not None and a.largest_change.words_changed > 0,
+            lambda a: (-a.largest_change.words_changed, _latest(a), a.key)),  # type: ignore[union-attr]
     Ranking("headline-rewrites", "Headline rewrites",
             "Articles whose headline changed, those rewritten most often first.",
             lambda a: a.headline_changes > 0,
