@@ -23,8 +23,8 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import hosting, job, urls
-from sitegen.cache import ArticleRecord, Cache, State
+from sitegen import feeds, hosting, job, urls
+from sitegen.cache import ArticleRecord, Cache, State, load_blob
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
 from sitegen.content.loader import scan
 from sitegen.content.source import FILENAME as SOURCE_FILE
@@ -183,9 +183,10 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
 
     staging = new_staging(output)
     docs = Path(tempfile.mkdtemp(prefix=".sitegen-docs-", dir=output.parent))
+    entries = store.entries if cache else docs / ".entries"
     try:
         settings = job.Settings(project, config, search, render_key, staging, docs,
-                                store.diffs if cache else None)
+                                store.diffs if cache else None, entries)
         template_problems: set[Problem] = set()
         job_writes = 0
         results = _run_jobs(tasks, settings, jobs)
@@ -205,9 +206,21 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         lists, pages = _lists(writer, theme, config, catalog, state, full, search, render_key)
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
+        missing = _scope_feeds(writer, config, catalog, records, entries)
+        if missing:  # saved entries that went missing: build those articles again
+            by_key = {f"{s.source}/{s.id}": s for s in specs}
+            again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
+                              records[k].pages, records[k].search_doc) for k in missing]
+            for task, (record, _, count) in zip(again, _run_jobs(again, settings, jobs),
+                                                strict=True):
+                records[f"{task.spec.source}/{task.spec.id}"] = record
+                job_writes += count
+            if _scope_feeds(writer, config, catalog, records, entries):
+                raise SitegenError("feed entries could not be saved in .sitegen-cache/; "
+                                   "check that it is writable, or build with --no-cache")
         for record in records.values():
             writer.manifest.update(record.pages)
-        pages += sum(len(r.pages) for r in records.values())
+        pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
         entries = [e for r in records.values() if r.summary for e in sitemap_entries(r.summary)]
         for path, data in hosting.host_files(config, entries + lists).items():
             writer.add(path, data)
@@ -224,6 +237,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     finally:
         discard(docs)
     size = _size(output, writer.manifest)
+    if cache:
+        _forget_unused(store, {r.content_key for r in records.values()})
     store.save(State(build_id=build_id, render_key=render_key, digests=digests.used,
                      articles=records, lists=state.lists, manifest=writer.manifest,
                      search_key=search_key, bytes=size))
@@ -234,6 +249,72 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         warnings=hosting.warnings(config, size), skipped=sorted(problems),
         rebuilt=len(tasks), reused=reused, written=writer.written + job_writes,
         deleted=0 if full else len(gone))
+
+
+def _forget_unused(store: Cache, keys: set[str]) -> None:
+    """Drop cached diffs and feed entries of content that no article has any more."""
+    for folder in (store.diffs, store.entries):
+        for blob in folder.glob("*/*") if folder.exists() else []:
+            if blob.stem not in keys:
+                blob.unlink(missing_ok=True)
+
+
+def _scope_feeds(writer: _Writer, config: Config, catalog: Catalog,
+                 records: dict[str, ArticleRecord], folder: Path) -> list[str]:
+    """The feeds of the whole archive, of each source and of headline rewrites; returns the
+    articles whose saved entries are missing (nothing is written then)."""
+    if not config.base_url:
+        return []
+    count = config.feed_entries
+    versions = sorted(((v.fetched, a.source, a.id, v.number, a) for a in catalog.articles
+                       for v in a.versions),
+                      key=lambda t: (-t[0].timestamp(), t[1], t[2], -t[3]))
+    scopes: dict[str, list[tuple[str, int]]] = {"": []}
+    headlines: list[tuple[str, int]] = []
+    for _, source, article, number, summary in versions:
+        key_ = f"{source}/{article}"
+        if len(scopes[""]) < count:
+            scopes[""].append((key_, number))
+        scopes.setdefault(source, [])
+        if len(scopes[source]) < count:
+            scopes[source].append((key_, number))
+        if (len(headlines) < count and number
+                and summary.versions[number - 1].title != summary.versions[number].title):
+            headlines.append((key_, number))
+    needed = {k for items in (*scopes.values(), headlines) for k, _ in items}
+    loaded: dict[str, dict[int, feeds.Entry]] = {}
+    missing = []
+    for article in sorted(needed):
+        made = load_blob(job.entries_blob(folder, records[article].content_key))
+        if not isinstance(made, list):
+            missing.append(article)
+            continue
+        loaded[article] = {e.number: e for e in made}
+    if missing:
+        return missing
+    newest = catalog.articles and max(a.latest.fetched for a in catalog.articles)
+    fallback = newest or feeds.EPOCH
+    title = config.title
+
+    def pick(items: list[tuple[str, int]]) -> list[feeds.Entry]:
+        return [loaded[k][n] for k, n in items]
+
+    files = feeds.feed_files(config, "feed", f"{title}: latest changes",
+                             f"Every change {title} recorded, newest first.", urls.home(),
+                             pick(scopes[""]), fallback, with_source=True)
+    files |= feeds.feed_files(config, "feeds/headlines", f"{title}: headline rewrites",
+                              "Only the versions whose headline changed.",
+                              urls.list_page("", "headline-rewrites"), pick(headlines),
+                              fallback, with_source=True)
+    for source in catalog.sources:
+        files |= feeds.feed_files(config, f"{source.id}/feed",
+                                  f"{source.name}: latest changes · {title}",
+                                  f"Every change {title} recorded at {source.name}.",
+                                  urls.source(source.id), pick(scopes.get(source.id, [])),
+                                  fallback)
+    for path, data in files.items():
+        writer.add(path, data)
+    return []
 
 
 def _size(output: Path, manifest: dict[str, str]) -> int:

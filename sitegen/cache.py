@@ -64,6 +64,10 @@ class Cache:
         return self.folder / "diffs"
 
     @property
+    def entries(self) -> Path:
+        return self.folder / "entries"
+
+    @property
     def search_docs(self) -> Path:
         return self.folder / f"search-{self.name}"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import urls
+from sitegen import feeds, urls
 from sitegen.cache import ArticleRecord, load_blob, save_blob
 from sitegen.config import Config
 from sitegen.content.loader import ArticleFiles, load_article
@@ -37,6 +37,7 @@ class Settings:
     site: Path  # staging folder for pages
     docs: Path  # staging folder for search documents
     diffs: Path | None  # the diff cache, None when caching is off
+    entries: Path  # where each article's feed entries are kept for the scope feeds
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     target = root / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
+
+
+def entries_blob(folder: Path, content_key: str) -> Path:
+    return folder / content_key[:2] / f"{content_key}.entries"
 
 
 def pairs(count: int) -> list[tuple[int, int]]:
@@ -115,6 +120,21 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         if task.old_pages.get(path) != sha:
             _write(settings.site, path, data)
             written += 1
+    if settings.config.base_url:
+        made = feeds.entries(article, task.source, diffs, settings.config)
+        save_blob(entries_blob(settings.entries, task.content_key), made)
+        latest = feeds.newest(made, settings.config.feed_entries)
+        files = feeds.feed_files(
+            settings.config, urls.article(article.source, article.id) + "feed",
+            f"{article.title} · {task.source.name}",
+            f"Every change to “{article.title}” ({task.source.name}), as sitegen recorded it.",
+            urls.article(article.source, article.id), latest)
+        for path, data in files.items():
+            sha = digest_bytes(data)
+            record.pages[path] = sha
+            if task.old_pages.get(path) != sha:
+                _write(settings.site, path, data)
+                written += 1
     if settings.search:
         doc = document(article, task.source, settings.config.language.split("-")[0].lower())
         data = doc.encode("utf-8")

@@ -74,6 +74,19 @@ def list_page(scope_url: str, name: str) -> str:
     return f"{scope_url}lists/{name}/"
 
 
+def feed(scope_url: str, kind: str) -> str:
+    """A scope's feed ("feed.atom", "bbc/feed.rss"); an article's is under its folder."""
+    return f"{scope_url}feed.{kind}"
+
+
+def article_feed(source_id: str, article_id: str, kind: str) -> str:
+    return f"{source_id}/{article_id}/feed.{kind}"
+
+
+def headlines_feed(kind: str) -> str:
+    return f"feeds/headlines.{kind}"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 

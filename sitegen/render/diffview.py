@@ -106,7 +106,8 @@ def describe(diff: Diff) -> str:
     s = diff.stats
     parts = []
     if s.words_added or s.words_removed:
-        parts.append(f"{s.words_added:,} words added, {s.words_removed:,} removed")
+        noun = "word" if s.words_added == 1 else "words"
+        parts.append(f"{s.words_added:,} {noun} added, {s.words_removed:,} removed")
     blocks = [(s.blocks_changed, "changed"), (s.blocks_added, "added"),
               (s.blocks_removed, "removed"), (s.blocks_moved, "moved")]
     shown = [f"{n:,} {what}" for n, what in blocks if n]

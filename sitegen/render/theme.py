@@ -85,7 +85,7 @@ class Theme:
                                        lambda target: _link(context, target), self.config.tz)
 
         env.globals.update(link=_link, asset=asset, safe_href=safe_href, config=self.config,
-                           timeline=timeline,
+                           timeline=timeline, feeds_enabled=bool(self.config.base_url),
                            urls=urls, activity_chart=activity_chart,
                            month_names=timefmt.MONTHS, weekday_names=timefmt.WEEKDAYS,
                            significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
