@@ -17,11 +17,11 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TypeVar
 
 from sitegen import feeds, hosting, job, urls
 from sitegen.cache import ArticleRecord, Cache, State, load_blob
@@ -33,12 +33,15 @@ from sitegen.errors import BuildError, Problem, SitegenError, problem
 from sitegen.fingerprint import Digests, code_version, digest_bytes, files_key, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import apply_changes, check_output, discard, new_staging, read_marker, swap_in
+from sitegen.pages import Page
 from sitegen.pages.articles import sitemap_entries
 from sitegen.pages.lists import list_pages
 from sitegen.render.theme import Theme
 from sitegen.search import BUNDLE, index_folder
 
-PARALLEL_FROM = 24  # fewer articles than this are built in this process
+PARALLEL_FROM = 24  # fewer items than this are built in this process
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -92,18 +95,25 @@ def _sources(project: Path, folders: list[tuple[str, Path]]
     return infos, problems
 
 
-def _run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int
-              ) -> list[tuple[ArticleRecord, list[Problem], int]]:
-    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+def _map(work: Callable[[list[T]], list[R]], items: list[T], settings: job.Settings,
+         jobs: int) -> list[R]:
+    """``work`` over ``items`` in chunks, in worker processes when there are enough items
+    to be worth starting them; results in the order of ``items``."""
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
         job.init(settings)
-        return [job.run(task) for task in tasks]
+        return work(items)
     # fork is fastest, but not safe in a process that runs other threads (sitegen serve).
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    size = max(4, min(64, len(tasks) // (jobs * 8) or 1))
-    chunks = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    size = max(4, min(64, len(items) // (jobs * 8) or 1))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                              initializer=job.init, initargs=(settings,)) as pool:
-        return [result for chunk in pool.map(job.run_many, chunks) for result in chunk]
+        return [result for chunk in pool.map(work, chunks) for result in chunk]
+
+
+def _run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int
+              ) -> list[tuple[ArticleRecord, list[Problem], int]]:
+    return _map(job.run_many, tasks, settings, jobs)
 
 
 class _Writer:
@@ -203,7 +213,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         records = dict(sorted(records.items()))
         catalog = _catalog(infos, records)
         writer = _Writer(staging, state.manifest, full)
-        lists, pages = _lists(writer, theme, config, catalog, state, full, search, render_key)
+        lists, pages = _lists(writer, config, catalog, state, full, search, render_key,
+                              settings, jobs)
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
         missing = _scope_feeds(writer, config, catalog, records, entries)
@@ -336,26 +347,35 @@ def _catalog(infos: dict[str, SourceInfo], records: dict[str, ArticleRecord]) ->
     return Catalog(sources, tuple(sorted(summaries, key=lambda a: (a.source, a.id))))
 
 
-def _lists(writer: _Writer, theme: Theme, config: Config, catalog: Catalog, state: State,
-           full: bool, search: bool, render_key: str) -> tuple[list[tuple[str, object]], int]:
-    """Render the list pages whose inputs changed; their sitemap entries and count."""
+def _lists(writer: _Writer, config: Config, catalog: Catalog, state: State, full: bool,
+           search: bool, render_key: str, settings: job.Settings, jobs: int
+           ) -> tuple[list[tuple[str, object]], int]:
+    """Render the list pages whose inputs changed (in the worker processes when there are
+    many); their sitemap entries and count."""
     planned = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
-    problems: set[Problem] = set()
     fresh: dict[str, tuple[str, str]] = {}
+    todo: list[tuple[str, Page, str | None]] = []
+    inputs: dict[str, str] = {}
+    memo: dict[int, object] = {}
     for page in planned:
         path = urls.output_path(page.url)
-        inputs = key(render_key, page.template, page.url, stable(page.context))
+        inputs[path] = key(render_key, page.template, page.url, stable(page.context, memo))
         old = state.lists.get(path)
-        if not full and old and old[0] == inputs and writer.old.get(path) == old[1]:
+        if not full and old and old[0] == inputs[path] and writer.old.get(path) == old[1]:
             writer.manifest[path] = old[1]
             fresh[path] = old
+        else:
+            todo.append((path, page, None if full else writer.old.get(path)))
+    problems: set[Problem] = set()
+    for path, sha, trouble in _map(job.render_lists, todo, settings, jobs):
+        if trouble is not None:
+            problems.add(trouble)
             continue
-        try:
-            html = theme.render(page.template, {**page.context, "page_url": page.url})
-        except jinja2.TemplateError as exc:
-            problems.add(theme.problem_from(exc, page.template))
-            continue
-        fresh[path] = (inputs, writer.add(path, html.encode("utf-8")))
+        assert sha is not None
+        writer.manifest[path] = sha
+        fresh[path] = (inputs[path], sha)
+        if full or writer.old.get(path) != sha:
+            writer.written += 1
     if problems:
         raise BuildError(sorted(problems))
     state.lists = fresh

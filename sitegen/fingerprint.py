@@ -64,20 +64,26 @@ class Digests:
         return value
 
 
-def stable(value: Any) -> Any:
+def stable(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``value`` as plain, picklable data with a stable meaning, for keys of page inputs:
-    dataclasses by their fields, functions by name, times in ISO form."""
+    dataclasses by their fields, functions by name, times in ISO form. ``memo`` remembers
+    frozen dataclasses already seen (the same summaries appear on many list pages)."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (list, tuple)):
-        return tuple(stable(v) for v in value)
+        return tuple(stable(v, memo) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((str(k), stable(v)) for k, v in value.items()))
+        return tuple(sorted((str(k), stable(v, memo)) for k, v in value.items()))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if dataclasses.is_dataclass(value):
-        return (type(value).__name__, *(stable(getattr(value, f.name))
-                                         for f in dataclasses.fields(value)))
+        if memo is not None and id(value) in memo:
+            return memo[id(value)][1]
+        made = (type(value).__name__, *(stable(getattr(value, f.name), memo)
+                                        for f in dataclasses.fields(value)))
+        if memo is not None:
+            memo[id(value)] = (value, made)  # the value is kept so that its id stays its own
+        return made
     if callable(value):
         return getattr(value, "__qualname__", repr(value))
     return repr(value)

@@ -21,6 +21,7 @@ from sitegen.diff import Diff, diff_versions
 from sitegen.errors import Problem
 from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
+from sitegen.pages import Page
 from sitegen.pages.articles import article_pages
 from sitegen.render.theme import Theme
 from sitegen.search import document
@@ -57,13 +58,19 @@ def init(settings: Settings) -> None:
     """Set up a worker (or the main process) for a build's jobs."""
     global _settings, _theme
     _settings = settings
+    _made.clear()
     _theme = Theme(settings.project, settings.config)
     _theme.env.globals["search_enabled"] = settings.search
 
 
+_made: set[Path] = set()  # folders this process has created in the staging folder
+
+
 def _write(root: Path, rel: str, data: bytes) -> None:
     target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in _made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _made.add(target.parent)
     target.write_bytes(data)
 
 
@@ -147,6 +154,26 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
 
 def run_many(tasks: list[Task]) -> list[tuple[ArticleRecord, list[Problem], int]]:
     return [run(task) for task in tasks]
+
+
+def render_lists(pages: list[tuple[str, Page, str | None]]
+                 ) -> list[tuple[str, str | None, Problem | None]]:
+    """Render list pages (path, page, sha of what the output holds): for each, (path, sha of
+    the new bytes or None, problem); only pages whose bytes changed are written."""
+    assert _settings is not None and _theme is not None, "init() first"
+    out: list[tuple[str, str | None, Problem | None]] = []
+    for path, page, old in pages:
+        try:
+            html = _theme.render(page.template, {**page.context, "page_url": page.url})
+        except jinja2.TemplateError as exc:
+            out.append((path, None, _theme.problem_from(exc, page.template)))
+            continue
+        data = html.encode("utf-8")
+        sha = digest_bytes(data)
+        if sha != old:
+            _write(_settings.site, path, data)
+        out.append((path, sha, None))
+    return out
 
 
 __all__ = ["Settings", "Task", "init", "load_blob", "run", "run_many", "save_blob"]

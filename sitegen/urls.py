@@ -7,7 +7,6 @@ The scheme is documented in docs/urls.md; changing it breaks readers' links.
 
 from __future__ import annotations
 
-import posixpath
 from datetime import date
 
 # Names the site uses for its own pages inside a scope (the whole site, or one source): an
@@ -98,10 +97,14 @@ def output_path(url: str) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
-    from_dir = from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
-    start = from_dir.rstrip("/") or "."
-    target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, start)
-    if to_url == "" or to_url.endswith("/"):
-        return "./" if rel == "." else rel + "/"
-    return rel
+    here = from_url.split("/")[:-1]  # the folders the page is in ("a/b/" -> ["a", "b"])
+    there = to_url.split("/")
+    common = 0
+    for a, b in zip(here, there[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    if parts[-1] == "":  # a folder URL keeps its slash
+        return "/".join(parts) if len(parts) > 1 else "./"
+    return "/".join(parts)

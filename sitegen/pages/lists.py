@@ -8,7 +8,7 @@ archive and ranked lists, at the same paths under its root.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -21,32 +21,37 @@ from sitegen.pages.paginate import paginate
 
 @dataclass(frozen=True)
 class Ranking:
-    """A ranked list of articles, such as the most edited."""
+    """A ranked list of articles, such as the most edited. (Plain data, so that pages that
+    show one can be sent to worker processes.)"""
 
     name: str  # its URL segment
     title: str
     description: str
-    select: Callable[[ArticleSummary], bool]
-    order: Callable[[ArticleSummary], tuple]  # type: ignore[type-arg]
 
+    def select(self, a: ArticleSummary) -> bool:
+        if self.name == "most-edited":
+            return a.changes > 0
+        if self.name == "largest-changes":
+            return a.largest_change is not None and a.largest_change.words_changed > 0
+        return a.headline_changes > 0
 
-def _latest(a: ArticleSummary) -> float:
-    return -a.latest.fetched.timestamp()
+    def order(self, a: ArticleSummary) -> tuple:  # type: ignore[type-arg]
+        latest = -a.latest.fetched.timestamp()
+        if self.name == "most-edited":
+            return (-len(a.versions), latest, a.key)
+        if self.name == "largest-changes":
+            return (-a.largest_change.words_changed, latest, a.key)  # type: ignore[union-attr]
+        return (-a.headline_changes, latest, a.key)
 
 
 RANKINGS = (
     Ranking("most-edited", "Most edited",
-            "Articles with the most stored versions, most recently changed first among equals.",
-            lambda a: a.changes > 0, lambda a: (-len(a.versions), _latest(a), a.key)),
+            "Articles with the most stored versions, most recently changed first among equals."),
     Ranking("largest-changes", "Largest changes",
             "Articles by the largest single change between two of their versions, in words "
-            "added and removed.",
-            lambda a: a.largest_change is not None and a.largest_change.words_changed > 0,
-            lambda a: (-a.largest_change.words_changed, _latest(a), a.key)),  # type: ignore[union-attr]
+            "added and removed."),
     Ranking("headline-rewrites", "Headline rewrites",
-            "Articles whose headline changed, those rewritten most often first.",
-            lambda a: a.headline_changes > 0,
-            lambda a: (-a.headline_changes, _latest(a), a.key)),
+            "Articles whose headline changed, those rewritten most often first."),
 )
 
 

@@ -5,7 +5,7 @@ paragraphs with some context (the page's script folds them; without script all i
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from sitegen.diff import Diff
 from sitegen.diff import html as diffhtml
@@ -33,18 +33,17 @@ def _folded(changes: list[bool]) -> list[int | None]:
     return runs
 
 
-def _gap(run: int, count: int, columns: int) -> Markup:
+def _gap(run: int, count: int, columns: int) -> str:
     noun = "paragraph" if count == 1 else "paragraphs"
-    button = Markup('<button type="button" class="fold-open" data-run="{}">Show {} unchanged {}'
-                    "</button>").format(run, count, noun)
+    button = (f'<button type="button" class="fold-open" data-run="{run}">Show {count} '
+              f"unchanged {noun}</button>")
     if columns:
-        return Markup('<tr class="fold-gap" data-run="{}"><td colspan="{}">{}</td></tr>').format(
-            run, columns, button)
-    return Markup('<div class="fold-gap" data-run="{}">{}</div>').format(run, button)
+        return f'<tr class="fold-gap" data-run="{run}"><td colspan="{columns}">{button}</td></tr>'
+    return f'<div class="fold-gap" data-run="{run}">{button}</div>'
 
 
-def _with_gaps(items: list[Markup], runs: list[int | None], columns: int) -> list[Markup]:
-    out: list[Markup] = []
+def _with_gaps(items: list[str], runs: list[int | None], columns: int) -> list[str]:
+    out: list[str] = []
     for n, (item, run) in enumerate(zip(items, runs, strict=True)):
         if run is not None and (n == 0 or runs[n - 1] != run):
             out.append(_gap(run, runs.count(run), columns))
@@ -56,29 +55,27 @@ def foldable(diff: Diff) -> bool:
     return len(diff.blocks) > FOLD_FROM and any(op.is_change for op in diff.blocks)
 
 
+# The HTML below is built with plain strings for speed (a build draws tens of thousands of
+# these); every piece of article text in it comes from sitegen.diff.html, which escapes it,
+# and everything else is numbers and fixed words.
+
 def side_by_side(diff: Diff) -> Markup:
     rows = diffhtml.rows(diff, screen_reader=True)
     runs = _folded([row.is_change for row in rows])
     items = []
     for n, (row, run) in enumerate(zip(rows, runs, strict=True)):
         classes = f"row-{row.kind}" + (" row-cosmetic" if row.cosmetic else "")
-        attrs = Markup(' id="b{}" class="{}"').format(n, classes)
-        if run is not None:
-            attrs += Markup(' data-fold="{}"').format(run)
-        note = ""
-        if row.move_to is not None:
-            note = Markup('<a class="move-link" href="#b{}">moved to here</a>').format(row.move_to)
-        if row.move_from is not None:
-            note = Markup('<a class="move-link" href="#b{}">moved from here</a>').format(
-                row.move_from)
-        old = Markup(row.old) if row.old is not None else Markup("")
-        new = Markup(row.new) if row.new is not None else Markup("")
-        items.append(Markup('<tr{}><td class="old{}">{}{}</td><td class="new{}">{}{}</td></tr>')
-                     .format(attrs, "" if row.old is not None else " empty", old,
-                             note if row.move_to is not None else "",
-                             "" if row.new is not None else " empty", new,
-                             note if row.move_from is not None else ""))
-    return Markup("\n").join(_with_gaps(items, runs, 2))
+        fold = f' data-fold="{run}"' if run is not None else ""
+        old_note = (f'<a class="move-link" href="#b{row.move_to}">moved to here</a>'
+                    if row.move_to is not None else "")
+        new_note = (f'<a class="move-link" href="#b{row.move_from}">moved from here</a>'
+                    if row.move_from is not None else "")
+        old_class = "old" if row.old is not None else "old empty"
+        new_class = "new" if row.new is not None else "new empty"
+        items.append(f'<tr id="b{n}" class="{classes}"{fold}>'
+                     f'<td class="{old_class}">{row.old or ""}{old_note}</td>'
+                     f'<td class="{new_class}">{row.new or ""}{new_note}</td></tr>')
+    return Markup("\n".join(_with_gaps(items, runs, 2)))
 
 
 def inline(diff: Diff) -> Markup:
@@ -86,10 +83,10 @@ def inline(diff: Diff) -> Markup:
     runs = _folded([change for change, _ in blocks])
     items = []
     for (change, html), run in zip(blocks, runs, strict=True):
-        fold = Markup(' data-fold="{}"').format(run) if run is not None else Markup("")
-        items.append(Markup('<div class="inline-block{}"{}>{}</div>').format(
-            " is-change" if change else "", fold, Markup(html)))
-    return Markup("\n").join(_with_gaps(items, runs, 0))
+        fold = f' data-fold="{run}"' if run is not None else ""
+        items.append(f'<div class="inline-block{" is-change" if change else ""}"{fold}>'
+                     f"{html}</div>")
+    return Markup("\n".join(_with_gaps(items, runs, 0)))
 
 
 def field(diff_field: object) -> Markup:
@@ -119,4 +116,4 @@ def describe(diff: Diff) -> str:
     return "; ".join(parts) or "no change to the text"
 
 
-__all__ = ["describe", "escape", "field", "field_cells", "foldable", "inline", "side_by_side"]
+__all__ = ["describe", "field", "field_cells", "foldable", "inline", "side_by_side"]
