@@ -13,7 +13,7 @@ from datetime import date
 # article folder may not take one of them, and neither may a source (at the top level).
 SCOPE_NAMES = frozenset({"page", "archive", "lists", "feed.atom", "feed.rss", "index.html"})
 RESERVED = SCOPE_NAMES | {"static", "feeds", "search", "pagefind", "sitemap.xml",
-                          "robots.txt", "404.html", "CNAME"}
+                          "robots.txt", "404.html", "CNAME", "sources"}
 
 
 NOT_FOUND = "404.html"
@@ -37,6 +37,10 @@ def version(source_id: str, article_id: str, number: int) -> str:
 
 def diff(source_id: str, article_id: str, old: int, new: int) -> str:
     return f"{source_id}/{article_id}/diff/{old}-{new}/"
+
+
+def sources() -> str:
+    return "sources/"
 
 
 def search() -> str:

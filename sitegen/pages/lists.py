@@ -55,6 +55,9 @@ RANKINGS = (
 )
 
 
+SIDEBAR_SOURCES = 20  # the home page names the sources with the most versions; all have a list
+
+
 def activity(articles: Sequence[ArticleSummary], zone: tzinfo) -> dict[date, tuple[int, int]]:
     """(first seen, changes) per local day, for the activity chart."""
     firsts: Counter[date] = Counter()
@@ -97,10 +100,14 @@ def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *
                search: bool = True) -> list[Page]:
     """Every page that lists articles, for the whole site and for each source."""
     names = {s.id: s.name for s in catalog.sources}
-    shared = {"sources": catalog.sources, "source_names": names,
+    busiest = sorted(catalog.sources, key=lambda s: (-s.versions, s.id))[:SIDEBAR_SOURCES]
+    shared = {"sources": busiest, "source_count": len(catalog.sources), "source_names": names,
               "totals": {"articles": len(catalog.articles), "versions": catalog.version_count}}
     pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size, shared)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
+    for items, pagination in paginate(catalog.sources, page_size, urls.sources()):
+        pages.append(Page(pagination.url, "sources.html",
+                          {"sources": items, "pagination": pagination}, pages[0].updated))
     if search:
         pages.append(Page(urls.search(), "search.html", {}, pages[0].updated))
     by_source: dict[str, list[ArticleSummary]] = {s.id: [] for s in catalog.sources}
