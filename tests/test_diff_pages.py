@@ -150,3 +150,25 @@ def test_a_revert_is_shown(tmp_path: Path) -> None:
     assert "restores version 0" in history
     diff = (tmp_path / "out/s/a/diff/1-2/index.html").read_text()
     assert "This version restores the text of" in diff
+
+
+def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_diff(demo: Path) -> None:
+    from xml.etree import ElementTree
+
+    history = (demo / BBC / "index.html").read_text()
+    svg = re.search(r'<svg[^>]*class="chart timeline".*?</svg>', history, re.S).group(0)
+    tree = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    links = tree.findall(f"{ns}a")
+    assert [a.get("href") for a in links] == [
+        "v0/", "diff/0-1/", "diff/1-2/", "diff/2-3/", "diff/3-4/"]
+    marks = [a.find(f"{ns}circle") for a in links]
+    assert [m.get("class") for m in marks] == [
+        "mark mark-first", "mark mark-minor", "mark mark-cosmetic", "mark mark-major",
+        "mark mark-major"]
+    # The cosmetic edit sits on its own row; bigger changes get bigger marks.
+    assert marks[2].get("cy") != marks[1].get("cy")
+    assert float(marks[4].get("r")) > float(marks[1].get("r"))
+    xs = [float(m.get("cx")) for m in marks]
+    assert xs == sorted(xs)  # along time
+    assert tree.find(f"{ns}desc").text.startswith("4 changes between 7 March 2025 and 8 March 2025")
