@@ -51,8 +51,9 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
 
     Plain text is escaped so that it shows exactly as written; HTML pages have their main
     text extracted; a Markdown file with front matter (a version file from elsewhere) gives
-    its title, url and fetched time unless the options say otherwise. Nothing is written if the text and title are the same as the article's
-    previous version; a version identical to an older one is stored as a revert to it.
+    its title, url and fetched time unless the options say otherwise. Nothing is written if
+    the text and title are the same as the article's previous version; a version identical
+    to an older one is stored as a revert to it.
     """
     source, _, article = target.partition("/")
     if not source or not article or "/" in article:
