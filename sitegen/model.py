@@ -27,18 +27,20 @@ class Version:
     extra: dict[str, Any] = field(default_factory=dict)  # other front-matter keys
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
+class _History:
+    """What an article and its summary both answer from their ``versions``."""
+
+    __slots__ = ()
     source: str
     id: str
-    versions: tuple[Version, ...]  # at least one, in fetched order
+    versions: tuple[Any, ...]
 
     @property
-    def first(self) -> Version:
+    def first(self) -> Any:
         return self.versions[0]
 
     @property
-    def latest(self) -> Version:
+    def latest(self) -> Any:
         return self.versions[-1]
 
     @property
@@ -51,16 +53,23 @@ class Article:
         return len(self.versions) - 1
 
     @property
+    def key(self) -> str:
+        return f"{self.source}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article(_History):
+    source: str
+    id: str
+    versions: tuple[Version, ...]  # at least one, in fetched order
+
+    @property
     def url(self) -> str | None:
         """The article's address at its source: the latest one any version recorded."""
         for version in reversed(self.versions):
             if version.url:
                 return version.url
         return None
-
-    @property
-    def key(self) -> str:
-        return f"{self.source}/{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +119,7 @@ class VersionSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleSummary:
+class ArticleSummary(_History):
     """What list pages need of an article, without its text: small enough to hold for a
     hundred thousand articles, and all a list page depends on (so it can be cached)."""
 
@@ -137,26 +146,6 @@ class ArticleSummary:
                     v.number, v.fetched, v.title, diff.significance, stats.words_added,
                     stats.words_removed, stats.changed_share, reverts))
         return cls(article.source, article.id, tuple(versions), article.url)
-
-    @property
-    def first(self) -> VersionSummary:
-        return self.versions[0]
-
-    @property
-    def latest(self) -> VersionSummary:
-        return self.versions[-1]
-
-    @property
-    def title(self) -> str:
-        return self.latest.title
-
-    @property
-    def changes(self) -> int:
-        return len(self.versions) - 1
-
-    @property
-    def key(self) -> str:
-        return f"{self.source}/{self.id}"
 
     @property
     def largest_change(self) -> VersionSummary | None:
