@@ -95,25 +95,40 @@ def _sources(project: Path, folders: list[tuple[str, Path]]
     return infos, problems
 
 
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def _quiet(what: str, done: int, total: int) -> None:
+    pass
+
+
 def _map(work: Callable[[list[T]], list[R]], items: list[T], settings: job.Settings,
-         jobs: int) -> list[R]:
+         jobs: int, progress: Progress = _quiet, what: str = "") -> list[R]:
     """``work`` over ``items`` in chunks, in worker processes when there are enough items
     to be worth starting them; results in the order of ``items``."""
+    size = max(4, min(64, len(items) // (max(jobs, 1) * 8) or 1))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    results: list[R] = []
+    progress(what, 0, len(items))
     if jobs <= 1 or len(items) < PARALLEL_FROM:
         job.init(settings)
-        return work(items)
+        for chunk in chunks:
+            results += work(chunk)
+            progress(what, len(results), len(items))
+        return results
     # fork is fastest, but not safe in a process that runs other threads (sitegen serve).
     method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    size = max(4, min(64, len(items) // (jobs * 8) or 1))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                              initializer=job.init, initargs=(settings,)) as pool:
-        return [result for chunk in pool.map(work, chunks) for result in chunk]
+        for done in pool.map(work, chunks):
+            results += done
+            progress(what, len(results), len(items))
+    return results
 
 
-def _run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int
-              ) -> list[tuple[ArticleRecord, list[Problem], int]]:
-    return _map(job.run_many, tasks, settings, jobs)
+def _run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int,
+              progress: Progress = _quiet) -> list[tuple[ArticleRecord, list[Problem], int]]:
+    return _map(job.run_many, tasks, settings, jobs, progress, "Building articles")
 
 
 class _Writer:
@@ -137,14 +152,16 @@ class _Writer:
 
 def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
           overwrite: bool = False, search: bool = True, keep_going: bool = False,
-          cache: bool = True, jobs: int | None = None) -> BuildResult:
+          cache: bool = True, jobs: int | None = None, progress: Progress = _quiet
+          ) -> BuildResult:
     """Build the site of ``project`` into ``output`` (default ``project/site``).
 
     Any problem in the content stops the build before anything is written, unless
     ``keep_going``: then every valid file is built and the problems of the others are
     returned in ``BuildResult.skipped``. ``search=False`` skips the search index (and the
     search page and form). ``cache=False`` ignores and does not update ``.sitegen-cache/``.
-    ``jobs`` is the number of worker processes (default: one per CPU).
+    ``jobs`` is the number of worker processes (default: one per CPU). ``progress`` is
+    called as work is done, with what is being done and how much of it.
     """
     started = time.perf_counter()
     project = project.resolve()
@@ -199,7 +216,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                 store.diffs if cache else None, entries)
         template_problems: set[Problem] = set()
         job_writes = 0
-        results = _run_jobs(tasks, settings, jobs)
+        results = _run_jobs(tasks, settings, jobs, progress)
         for task, (record, trouble, count) in zip(tasks, results, strict=True):
             records[f"{task.spec.source}/{task.spec.id}"] = record
             template_problems.update(trouble)
@@ -214,7 +231,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         catalog = _catalog(infos, records)
         writer = _Writer(staging, state.manifest, full)
         lists, pages = _lists(writer, config, catalog, state, full, search, render_key,
-                              settings, jobs)
+                              settings, jobs, progress)
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
         missing = _scope_feeds(writer, config, catalog, records, entries)
@@ -235,7 +252,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         entries = [e for r in records.values() if r.summary for e in sitemap_entries(r.summary)]
         for path, data in hosting.host_files(config, entries + lists).items():
             writer.add(path, data)
+        progress("Indexing for search", 0, 1)
         search_key = _search(writer, store, state, records, docs, removed, config, search, full)
+        progress("Indexing for search", 1, 1)
         build_id = key(sorted(writer.manifest.items()))
         gone = sorted(set(state.manifest) - set(writer.manifest))
         if full:
@@ -348,8 +367,8 @@ def _catalog(infos: dict[str, SourceInfo], records: dict[str, ArticleRecord]) ->
 
 
 def _lists(writer: _Writer, config: Config, catalog: Catalog, state: State, full: bool,
-           search: bool, render_key: str, settings: job.Settings, jobs: int
-           ) -> tuple[list[tuple[str, object]], int]:
+           search: bool, render_key: str, settings: job.Settings, jobs: int,
+           progress: Progress = _quiet) -> tuple[list[tuple[str, object]], int]:
     """Render the list pages whose inputs changed (in the worker processes when there are
     many); their sitemap entries and count."""
     planned = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
@@ -367,7 +386,8 @@ def _lists(writer: _Writer, config: Config, catalog: Catalog, state: State, full
         else:
             todo.append((path, page, None if full else writer.old.get(path)))
     problems: set[Problem] = set()
-    for path, sha, trouble in _map(job.render_lists, todo, settings, jobs):
+    for path, sha, trouble in _map(job.render_lists, todo, settings, jobs, progress,
+                                   "Rendering lists"):
         if trouble is not None:
             problems.add(trouble)
             continue

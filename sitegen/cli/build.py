@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from sitegen.build import build as run_build
 from sitegen.render.helpers import plural
@@ -14,6 +24,25 @@ from sitegen.render.helpers import plural
 project_option = click.option(
     "-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
     default=".", show_default=True, help="The project folder (holding content/ and sitegen.yaml).")
+
+
+@contextlib.contextmanager
+def progress_bar(console: Console) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on a terminal (it disappears when done), nothing elsewhere: a long build
+    shows how far it has got, and logs stay clean."""
+    if not console.is_terminal:
+        yield lambda what, done, total: None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield update
 
 
 @click.command()
@@ -42,10 +71,11 @@ def build(project: Path, output: Path | None, base_url: str | None, overwrite: b
     written and the previous output is left as it was (exit status 1). With --keep-going
     the valid files are built, the problems are listed as skipped, and the exit status is 0.
     """
-    result = run_build(project, output, base_url=base_url, overwrite=overwrite,
-                       search=not no_search, keep_going=keep_going, cache=not no_cache,
-                       jobs=jobs)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with progress_bar(err) as progress:
+        result = run_build(project, output, base_url=base_url, overwrite=overwrite,
+                           search=not no_search, keep_going=keep_going, cache=not no_cache,
+                           jobs=jobs, progress=progress)
     for item in result.skipped:
         err.print(f"[yellow]Skipped:[/] {escape(str(item))}")
     try:
