@@ -40,6 +40,11 @@ def diff(source_id: str, article_id: str, old: int, new: int) -> str:
     return f"{source_id}/{article_id}/diff/{old}-{new}/"
 
 
+def compare(source_id: str, article_id: str) -> str:
+    """Any two versions compared in the browser (articles with three or more versions)."""
+    return f"{source_id}/{article_id}/compare/"
+
+
 def search() -> str:
     return "search/"
 
