@@ -27,8 +27,8 @@ MAX_BYTES = 1_500_000  # of JSON: above this the page offers the pre-rendered di
 # Inside <script> the HTML parser ends the element at "</script" and treats "<!--" specially;
 # JSON may spell any character as \uXXXX, so none of these can appear literally. U+2028/9
 # are escaped too, for any reader that takes the block as JavaScript.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                ("\u2029", "\\u2029"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class CompareData:
     json: Markup | None
     size: int
     pairs: tuple[tuple[int, int], ...]
-    limit: int = MAX_BYTES
+    limit: int
 
 
 def has_compare(versions: int) -> bool:
@@ -48,7 +48,10 @@ def has_compare(versions: int) -> bool:
 
 def script_json(data: Any) -> str:
     """``data`` as JSON that can sit inside ``<script type="application/json">``."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _SCRIPT_SAFE:  # str.replace is many times faster than translate
+        text = text.replace(char, escaped)
+    return text
 
 
 def _utf16(text: str, offset: int) -> int:
@@ -100,4 +103,4 @@ def compare_context(article: Article, pairs: list[tuple[int, int]]) -> CompareDa
     size = len(text.encode("utf-8"))
     # Each change in order, then the first against the latest.
     shown = tuple(sorted(pairs, key=lambda pair: (pair[1] - pair[0] > 1, pair)))
-    return CompareData(Markup(text) if size <= MAX_BYTES else None, size, shown)
+    return CompareData(Markup(text) if size <= MAX_BYTES else None, size, shown, MAX_BYTES)
