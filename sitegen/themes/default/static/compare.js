@@ -107,6 +107,7 @@ const span = (doc, lo, hi) => (hi > lo ? [doc.blocks[lo].start, doc.blocks[hi - 
 const size = (doc, lo, hi) => span(doc, lo, hi)[1] - span(doc, lo, hi)[0];
 const keysOf = (doc, lo, hi) => doc.keys.slice(...span(doc, lo, hi));
 const entry = (op, olo, ohi, nlo, nhi) => ({ op, olo, ohi, nlo, nhi });
+const COUNTED = { changed: "changed", deleted: "removed", inserted: "added", move_out: "moved" };
 
 // Blocks a[alo:ahi] against b[blo:bhi], no identical pair among them (align.py's regions):
 // one word diff over them all; blocks sharing enough of it are linked into groups (changed
@@ -219,9 +220,8 @@ export function diffDocs(A, B) {
     if (op.op === "changed" && op.ohi - op.olo === 1 && op.nhi - op.nlo === 1
         && op.parts.every((p) => p.op === "=")) op.op = "equal";
     op.cosmetic = op.op === "equal" && op.parts.some((p) => p.old !== p.new);
-    const counted = { changed: "changed", deleted: "removed", inserted: "added", move_out: "moved" }[op.op];
-    if (!counted) return; // a move's own changes count once, at its old place
-    stats[counted] += 1;
+    if (!COUNTED[op.op]) return; // a move's own changes count once, at its old place
+    stats[COUNTED[op.op]] += 1;
     for (const p of op.parts) for (const k of p.op === "=" ? [] : p.keys.filter(isWord)) {
       (p.op === "-" ? stats.removedWords : stats.addedWords).push(k);
     }
@@ -255,8 +255,9 @@ function readable(list) {
     const k = m.findIndex((p, k) => p.op === "=" && m[k - 1] && m[k - 1].op !== "=" && m[k + 1]
       && m[k + 1].op !== "=" && p.n <= ISLAND && p.n <= side(m, k, -1) && p.n <= side(m, k, 1));
     if (k < 0) return m;
-    const { old, new: neu, n } = m[k], split = [{ op: "-", old, new: "", n }, { op: "+", old: "", new: neu, n }];
-    m = merge([...m.slice(0, k), ...split, ...m.slice(k + 1)]);
+    const { old, new: neu, n } = m[k];
+    m = merge([...m.slice(0, k), { op: "-", old, new: "", n }, { op: "+", old: "", new: neu, n },
+      ...m.slice(k + 1)]);
   }
 }
 
@@ -318,7 +319,8 @@ function marked(tag, text) {
   if (!tag || !core) return [text];
   const mark = el(tag);
   mark.append(el("span", "diff-sr", SR[tag][0]), core, el("span", "diff-sr", SR[tag][1]));
-  return [text.slice(0, text.length - text.trimStart().length), mark, text.slice(text.trimEnd().length)];
+  const lead = text.slice(0, text.length - text.trimStart().length);
+  return [lead, mark, text.slice(text.trimEnd().length)];
 }
 
 function blockNode(block, list, extra, note) { // one block's element, by its kind
@@ -435,11 +437,13 @@ function setUp(root, data) {
 
   const show = (a, b, message = "") => {
     if (a > b) {
-      [a, b, message] = [b, a, `Version ${a} is later than version ${b}: they are shown the other way round.`];
+      message = `Version ${a} is later than version ${b}: they are shown the other way round.`;
+      [a, b] = [b, a];
     }
     [from.value, to.value] = [a, b];
     history.replaceState(null, "", `?from=${a}&to=${b}`);
-    note.textContent = a === b ? "Choose two different versions to see what changed between them." : message;
+    note.textContent = a === b ? "Choose two different versions to see what changed between them."
+      : message;
     note.hidden = !note.textContent;
     result.hidden = a === b;
     if (a === b) return;
@@ -449,7 +453,8 @@ function setUp(root, data) {
       link(b, `version ${b}`), `, fetched ${when(b, "long")}`);
     $("old-head").replaceChildren(`Version ${a} `, el("span", "muted", when(a, "short")));
     $("new-head").replaceChildren(`Version ${b} `, el("span", "muted", when(b, "short")));
-    $("caption").textContent = `Version ${a} on the left, version ${b} on the right, paragraph by paragraph`;
+    $("caption").textContent = `Version ${a} on the left, version ${b} on the right, paragraph by`
+      + " paragraph";
     $("headline").hidden = oldTitle === newTitle;
     $("headline-diff").replaceChildren(...headline(oldTitle, newTitle));
     $("stats").textContent = (oldTitle === newTitle ? "" : "Headline changed; ") + describe(diff.stats);
@@ -478,8 +483,10 @@ function setUp(root, data) {
   for (const b of buttons) b.addEventListener("click", () => view(remembered(b.dataset.viewButton)));
   result.addEventListener("click", (event) => {
     const run = event.target.closest(".fold-open")?.dataset.run;
-    const opened = run ? result.querySelectorAll(`[data-fold="${run}"], .fold-gap[data-run="${run}"]`) : [];
-    for (const x of opened) x.classList.add("opened");
+    if (!run) return;
+    for (const x of result.querySelectorAll(`[data-fold="${run}"], .fold-gap[data-run="${run}"]`)) {
+      x.classList.add("opened");
+    }
   });
   all.addEventListener("click", () => {
     const folded = result.classList.toggle("folded");
