@@ -371,7 +371,8 @@ JS_PAIRS = """async ([url, data, pairs]) => {
 def agreement(browser, demo: Path, articles, consecutive: bool) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Compare compare.js with diff_versions on the articles' pairs: how many agree exactly
     (same removed and added words, same block counts), and the words that differ."""
-    result: dict[str, Any] = {"pairs": 0, "exact": 0, "words": 0, "differing": 0, "worst": []}
+    result: dict[str, Any] = {"pairs": 0, "exact": 0, "words": 0, "js_words": 0, "differing": 0,
+                              "worst": []}
     with serve(demo, "/") as root:
         context, page = open_page(browser, root + BBC + "compare/")
         url = page.eval_on_selector('script[type="module"]', "s => s.src")
@@ -393,6 +394,7 @@ def agreement(browser, demo: Path, articles, consecutive: bool) -> dict[str, Any
                 result["pairs"] += 1
                 result["exact"] += same
                 result["words"] += py_removed.total() + py_added.total()
+                result["js_words"] += js_removed.total() + js_added.total()
                 result["differing"] += off
                 if not same:
                     result["worst"].append((off, article.key, a, b))
