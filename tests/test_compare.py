@@ -5,6 +5,7 @@ sub-path), and agreement of compare.js with the Python diff engine."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -342,6 +343,23 @@ def test_without_javascript_the_prerendered_diffs_are_offered(demo: Path, browse
 
 
 # --- Agreement with the Python engine ----------------------------------------------------
+
+
+def test_compare_js_tokenizes_as_the_engine_does(demo: Path, browser) -> None:
+    """Every BMP character as part of a word, of a number and as a run of itself: the two
+    tokenizers differ only on characters Python's Unicode database does not have yet."""
+    chars = [chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
+    samples = [f"x{c}y 1{c}2 {c}{c} \u2019{c}" for c in chars]
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "compare/")
+        url = page.eval_on_selector('script[type="module"]', "s => s.src")
+        found = page.evaluate("""async ([url, samples]) => { const m = await import(url);
+            return samples.split("\\n").map((s) => m.tokenize(s).keys.join("\\t")); }""",
+                              [url, "\n".join(samples)])
+        context.close()
+    differ = [c for c, sample, keys in zip(chars, samples, found, strict=True)
+              if "\t".join(tokenize(sample)[0]) != keys]
+    assert len(differ) < 100 and {unicodedata.category(c) for c in differ} <= {"Cn"}, differ
 
 
 def python_words(diff: Diff) -> tuple[Counter[str], Counter[str]]:
