@@ -43,6 +43,11 @@ def sources() -> str:
     return "sources/"
 
 
+def compare(source_id: str, article_id: str) -> str:
+    """Any two versions compared in the browser (articles with three or more versions)."""
+    return f"{source_id}/{article_id}/compare/"
+
+
 def search() -> str:
     return "search/"
 

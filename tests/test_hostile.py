@@ -3,6 +3,7 @@ articles. The build must succeed, and no output file may carry executable markup
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ class Scanner(HTMLParser):
         self.name = name
         self.bad: list[str] = []
         self.in_script = False
+        self.json: list[str] | None = None  # inside the compare data block
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
@@ -53,7 +55,12 @@ class Scanner(HTMLParser):
                     self.bad.append(f"<{tag} {name}={value!r}>")
                 if plain.startswith("data:") and not (tag == "img" and SAFE_IMAGE.match(plain)):
                     self.bad.append(f"<{tag} {name}={value!r}>")
-        if tag == "script":
+        if tag == "script" and values.get("type") == "application/json":
+            # The compare page's data: never executed, and it must hold no "<" at all.
+            self.json = [] if values.get("id") == "compare-data" else None
+            if self.json is None:
+                self.bad.append(f"<script type=application/json id={values.get('id')!r}>")
+        elif tag == "script":
             self.in_script = True
             if not OUR_SCRIPT.match(values.get("src") or ""):
                 self.bad.append(f"<script src={values.get('src')!r}>")
@@ -61,11 +68,18 @@ class Scanner(HTMLParser):
             self.bad.append("<meta http-equiv=refresh>")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self.json is not None:
+            text = "".join(self.json)
+            if "<" in text or not isinstance(json.loads(text), dict):
+                self.bad.append("compare data that is not escaped JSON")
+            self.json = None
         if tag == "script":
             self.in_script = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_script and data.strip():
+        if self.json is not None:
+            self.json.append(data)
+        elif self.in_script and data.strip():
             self.bad.append("inline script")
 
 

@@ -1,4 +1,5 @@
-"""The pages of one article: its history, one page per version, and one per diff."""
+"""The pages of one article: its history, one page per version, one per diff, and (from
+three versions on) a page comparing any two versions in the browser."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sitegen import urls
 from sitegen.diff import Diff
 from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.pages import Page
+from sitegen.pages.compare import compare_context, has_compare
 from sitegen.render import markdown
 
 
@@ -19,7 +21,8 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
     bodies = [markdown.render(v.body) for v in article.versions]
     context = {"article": article, "source": source, "summary": summary,
                "first_latest": (0, len(article.versions) - 1) in diffs
-               and len(article.versions) > 2}
+               and len(article.versions) > 2,
+               "has_compare": has_compare(len(article.versions))}
     pages = [Page(urls.article(article.source, article.id), "article.html",
                   {**context, "latest_html": Markup(markdown.shift_headings(bodies[-1], 2))},
                   article.latest.fetched)]
@@ -36,6 +39,10 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
                           {**context, "old": old, "new": new, "diff": diff,
                            "change": summary.versions[b]},
                           new.fetched))
+    if context["has_compare"]:
+        pages.append(Page(urls.compare(article.source, article.id), "compare.html",
+                          {**context, "compare": compare_context(article, list(diffs))},
+                          article.latest.fetched))
     return pages
 
 
@@ -47,4 +54,6 @@ def sitemap_entries(summary: ArticleSummary) -> list[tuple[str, datetime]]:
     entries += [(urls.diff(s, a, v.number - 1, v.number), v.fetched) for v in versions[1:]]
     if len(versions) > 2:
         entries.append((urls.diff(s, a, 0, len(versions) - 1), summary.latest.fetched))
+    if has_compare(len(versions)):
+        entries.append((urls.compare(s, a), summary.latest.fetched))
     return entries

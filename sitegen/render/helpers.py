@@ -28,6 +28,11 @@ def filters(config: Config) -> dict[str, Any]:
         shown = formats[style](moment, zone)  # type: ignore[operator]
         return Markup('<time datetime="{}">{}</time>').format(timefmt.iso(moment, zone), shown)
 
+    def time_text(moment: datetime | date, style: str = "long") -> str:
+        """The human form of ``time_tag`` alone, for attributes and option labels."""
+        formats = {"long": timefmt.long_time, "short": timefmt.short_time}
+        return formats[style](moment, zone)  # type: ignore[operator]
+
     def later(moment: datetime, earlier: datetime | None) -> str:
         return timefmt.later(earlier, moment) if earlier else ""
 
@@ -43,6 +48,7 @@ def filters(config: Config) -> dict[str, Any]:
 
     return {
         "time": time_tag,
+        "time_text": time_text,
         "later": later,
         "day_url": day_url,
         "zone_name": zone_name,
