@@ -152,8 +152,8 @@ class _Writer:
 
 def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
           overwrite: bool = False, search: bool = True, keep_going: bool = False,
-          cache: bool = True, jobs: int | None = None, progress: Progress = _quiet
-          ) -> BuildResult:
+          cache: bool = True, jobs: int | None = None, progress: Progress = _quiet,
+          on_publish: Callable[[], None] | None = None) -> BuildResult:
     """Build the site of ``project`` into ``output`` (default ``project/site``).
 
     Any problem in the content stops the build before anything is written, unless
@@ -161,7 +161,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     returned in ``BuildResult.skipped``. ``search=False`` skips the search index (and the
     search page and form). ``cache=False`` ignores and does not update ``.sitegen-cache/``.
     ``jobs`` is the number of worker processes (default: one per CPU). ``progress`` is
-    called as work is done, with what is being done and how much of it.
+    called as work is done, with what is being done and how much of it. ``on_publish`` is
+    called once everything is ready, just before the output is changed (a preview server
+    clears its error page then, so that no reader sees the new site under the old error).
     """
     started = time.perf_counter()
     project = project.resolve()
@@ -257,6 +259,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         progress("Indexing for search", 1, 1)
         build_id = key(sorted(writer.manifest.items()))
         gone = sorted(set(state.manifest) - set(writer.manifest))
+        if on_publish is not None:
+            on_publish()
         if full:
             swap_in(staging, output, build_id)
         else:

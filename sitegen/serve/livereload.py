@@ -80,6 +80,14 @@ class Status:
     def succeeded(self) -> None:
         self._publish(Snapshot(self.current.generation + 1, None, (), True))
 
+    def clearing(self) -> None:
+        """A build succeeded and its output is about to be put in place: stop showing the
+        error (so that no page of the new site is served under it), but do not make pages
+        reload yet: ``succeeded`` does that once the files are there."""
+        now = self.current
+        if now.failed:
+            self.current = Snapshot(now.generation, None, (), now.has_site)
+
     def failed(self, summary: str, problems: list[str]) -> None:
         now = self.current
         self._publish(Snapshot(now.generation + 1, summary, tuple(problems), now.has_site))

@@ -112,8 +112,10 @@ class Preview:
             self.console.print(f"Changed: {describe(changed)}; {scope}", markup=False)
         started = time.perf_counter()
         try:
-            # When build() takes hints (issue 10), pass ``changed`` here.
-            result = build(self.project, self.output, search=self.search)
+            # build() finds what changed itself, from content hashes (.sitegen-cache/);
+            # the error page is cleared just before the new output is put in place.
+            result = build(self.project, self.output, search=self.search,
+                           on_publish=self.status.clearing)
         except BuildError as exc:
             lines = [str(p) for p in exc.problems]
             for line in lines:
