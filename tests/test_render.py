@@ -147,3 +147,9 @@ def test_template_error_names_the_template_file_and_line(tmp_path: Path, project
 def test_shifting_rendered_headings_equals_rendering_shifted(shift: int) -> None:
     source = "# One\n\ntext <h1>raw</h1>\n\nTwo\n===\n\n### Three\n\n> #### Four\n\n    # code\n"
     assert markdown.shift_headings(markdown.render(source), shift) == markdown.render(source, shift)
+
+
+def test_body_headings_start_one_below_the_page() -> None:
+    html = markdown.render("## Section\n\ntext\n\n#### Sub\n")
+    assert markdown.headings_from(html, 2) == "<h2>Section</h2>\n<p>text</p>\n<h4>Sub</h4>\n"
+    assert markdown.headings_from("<p>no headings</p>", 2) == "<p>no headings</p>"

@@ -24,14 +24,14 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
                and len(article.versions) > 2,
                "has_compare": has_compare(len(article.versions))}
     pages = [Page(urls.article(article.source, article.id), "article.html",
-                  {**context, "latest_html": Markup(markdown.shift_headings(bodies[-1], 2))},
+                  {**context, "latest_html": Markup(markdown.headings_from(bodies[-1], 3))},
                   article.latest.fetched)]
     for version in article.versions:
         pages.append(Page(urls.version(article.source, article.id, version.number),
                           "version.html",
                           {**context, "version": version,
                            "change": summary.versions[version.number],
-                           "body_html": Markup(markdown.shift_headings(bodies[version.number], 1))},
+                           "body_html": Markup(markdown.headings_from(bodies[version.number], 2))},
                           version.fetched))
     for (a, b), diff in sorted(diffs.items()):
         old, new = article.versions[a], article.versions[b]

@@ -39,3 +39,14 @@ def shift_headings(html: str, shift: int) -> str:
     if not shift:
         return html
     return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}>", html)
+
+
+def headings_from(html: str, top: int) -> str:
+    """Move rendered headings so that the body's highest one becomes ``h<top>`` (a body that
+    starts at "##" does not leave a gap under the page's own heading); their relative levels
+    stay as written."""
+    levels = [int(m[2]) for m in _HEADING.finditer(html)]
+    if not levels:
+        return html
+    shift = top - min(levels)
+    return _HEADING.sub(lambda m: f"<{m[1]}h{max(1, min(6, int(m[2]) + shift))}>", html)
