@@ -104,7 +104,7 @@ def _rgba(css: str) -> tuple[float, float, float, float]:
 
 def _over(top: tuple[float, float, float, float], below: tuple[float, float, float, float]):
     a = top[3]
-    return tuple(top[i] * a + below[i] * (1 - a) for i in range(3)) + (1.0,)
+    return (*tuple(top[i] * a + below[i] * (1 - a) for i in range(3)), 1.0)
 
 
 def _luminance(rgb: tuple[float, ...]) -> float:
