@@ -29,7 +29,6 @@ from sitegen import urls
 from sitegen.errors import SitegenError
 from sitegen.model import Article, Source
 from sitegen.pagefind_bundle import canonical
-from sitegen.render import markdown
 
 BUNDLE = "pagefind"
 # The Pagefind UI components are not used: the search page has its own (static/search.js).
@@ -45,6 +44,19 @@ def blocks(body: str) -> list[str]:
 _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
                              "„": '"', "‟": '"', "«": '"', "»": '"', "–": "-", "—": "-",
                              "‐": "-", "‑": "-", "−": "-"})
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src): the words
+_MARKER = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)",
+                     re.MULTILINE)
+_EMPHASIS = re.compile(r"\*{1,3}|`+|\\(?=[\\`*_{}\[\]()#+\-.!<>])")
+
+
+def plain(block: str) -> str:
+    """A block's words for the index, without Markdown's markers, link addresses, emphasis
+    or escapes (markdown-it would take ten times as long for the same words; underscores
+    are kept, as words such as snake_case need them)."""
+    return _EMPHASIS.sub("", _MARKER.sub("", _LINK.sub(r"\1", block)))
 
 
 def _key(text: str) -> str:
@@ -114,7 +126,7 @@ def document(article: Article, source: Source, language: str) -> str:
         parts.append(Markup('<section><h2 id="{}">{}</h2>').format(token, token))
         parts += [Markup("<p><strong>{}</strong></p>").format(t)
                   for t in titles if t != article.title]
-        parts += [Markup(markdown.render(text, shift=2)) for text in texts]
+        parts += [Markup("<p>{}</p>").format(plain(text)) for text in texts]
         parts.append(Markup("</section>"))
     parts.append(Markup("</main></body></html>"))
     return str(escape("").join(parts))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, BlockOp, Diff, FieldChange, Part
@@ -171,6 +172,26 @@ def _block(block: Block, pieces: list[Piece], screen_reader: bool, extra: str = 
 
 def _blocks(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block], mode: str,
             screen_reader: bool, extra: str = "", note: str = "") -> str:
+    if (not extra and not note and len(olds) + len(news) <= 2
+            and all(p.op == EQUAL and p.old == p.new for p in parts)):
+        # An unchanged block: the same paragraph comes back in every diff of an article,
+        # so its HTML is remembered by what it depends on (not by its place).
+        block = (olds or news)[0]
+        return _unchanged(tuple(parts), block.kind, block.level, block.text, mode,
+                          screen_reader, len(olds), len(news))
+    return _render_blocks(parts, olds, news, mode, screen_reader, extra, note)
+
+
+@lru_cache(maxsize=4096)
+def _unchanged(parts: tuple[Part, ...], kind: str, level: int, text: str, mode: str,
+               screen_reader: bool, olds: int, news: int) -> str:
+    """An unchanged block's HTML: it depends on its kind and text, not on its position."""
+    block = Block(0, kind, level, 0, text)
+    return _render_blocks(parts, (block,) * olds, (block,) * news, mode, screen_reader)
+
+
+def _render_blocks(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
+                   mode: str, screen_reader: bool, extra: str = "", note: str = "") -> str:
     laid = _layout(readable(parts), olds, news, mode)
     return "\n".join(
         _block(block, pieces, screen_reader, extra, note if n == len(laid) - 1 else "")
