@@ -14,6 +14,9 @@ parallel rendering are coming). How each figure is taken:
   interval before a process exits. It also gives each descendant's lifetime (first to last
   sample: its wall time, to within two intervals) and the largest sum of the tree's
   ``VmRSS`` at one instant.
+- **other CPU**: the machine's busy CPU time over the run (``/proc/stat``) less the run's
+  own: what other processes took meanwhile. On a shared 2-core machine this says whether a
+  figure was disturbed.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Run:
     sys_s: float = 0.0
     tree_maxrss_kib: int = 0  # ru_maxrss from wait4: the largest process of the tree
     concurrent_peak_kib: int = 0  # the largest sum of VmRSS over the tree at one sample
+    others_cpu_s: float = 0.0  # busy CPU time of the machine not spent by this run
     timed_out: bool = False
     stdout: str = ""
     stderr: str = ""
@@ -97,6 +101,16 @@ def _cpu(pid: int) -> float | None:
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+def busy_cpu() -> float:
+    """Seconds of CPU the whole machine has been busy since boot (all but idle and iowait)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / TICK  # guest time is already counted in user
 
 
 def _tree(root: int) -> list[int]:
@@ -143,6 +157,7 @@ def run_measured(argv: list[str], cwd: Path | None = None, timeout: float = 900.
     """Run ``argv`` to the end (or kill its process group after ``timeout`` seconds)."""
     result = Run(argv=list(argv))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        busy = busy_cpu()
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
@@ -158,12 +173,14 @@ def run_measured(argv: list[str], cwd: Path | None = None, timeout: float = 900.
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         result.wall_s = time.perf_counter() - started
+        busy = busy_cpu() - busy
         timer.cancel()
         sampler.stop.set()
         sampler.join()
         proc.returncode = result.returncode = os.waitstatus_to_exitcode(status)
         result.user_s, result.sys_s = usage.ru_utime, usage.ru_stime
         result.tree_maxrss_kib = usage.ru_maxrss
+        result.others_cpu_s = max(0.0, busy - result.cpu_s)
         result.concurrent_peak_kib = sampler.concurrent
         result.procs = sorted(sampler.procs.values(),
                               key=lambda p: (p.pid != proc.pid, p.first))
