@@ -22,6 +22,8 @@ title = "Benchmark"
 disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
 [markup.goldmark.renderer]
 unsafe = false
+[markup.highlight]
+codeFences = false  # sitegen does not colour code either: same work on both sides
 """
 SINGLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1>

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SAMPLE = 0.02  # seconds between /proc samples
+SAMPLE = 0.05  # seconds between /proc samples
 TICK = os.sysconf("SC_CLK_TCK")
 
 
