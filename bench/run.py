@@ -40,7 +40,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from bench import hugo, rfcs, synthetic
+from bench import hugo, prose, rfcs, synthetic
 from bench.measure import Run, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -535,8 +535,9 @@ def main(argv: list[str] | None = None) -> None:
                 made = synthetic.generate(project, n, args.versions, args.sources, args.seed,
                                           args.words)
                 data.articles, data.versions = made.articles, made.versions
+                edits = ", ".join(f"{k} {made.edits[k]:,}" for k in prose.EDIT_KINDS)
                 data.prepared = (f"synthetic, seed {args.seed}: {made.bytes:,} bytes, "
-                                 f"{len(made.days)} days, edits {dict(made.edits)}")
+                                 f"{len(made.days)} days; edits: {edits}")
             else:
                 data.prepared = rfcs.make_project(project, sitegen)
         except (FileNotFoundError, RuntimeError) as exc:
