@@ -7,11 +7,12 @@ import itertools
 import json
 from pathlib import Path
 
-from bench import prose, synthetic
+from bench import hugo, prose, rfcs, synthetic
 from bench import run as bench_run
 from sitegen.content.loader import load_archive
 from sitegen.content.source import SourceMeta
 from sitegen.ingest.normalise import key
+from tests.conftest import RUST_RFCS, need
 
 
 def digest(folder: Path) -> str:
@@ -86,3 +87,19 @@ def test_cache_rate_parsing() -> None:
     assert bench_run.cache_rate("cache: 97.5% hits") == "97.5 %"
     assert bench_run.cache_rate("cache 990/1,000 articles") == "99.0 % (990/1,000)"
     assert bench_run.cache_rate("45 hits, 5 misses") == "90.0 % (45/50)"
+
+
+def test_hugo_site_has_one_page_per_version(tmp_path: Path) -> None:
+    synthetic.generate(tmp_path / "p", articles=3, versions=2, sources=2, seed=1)
+    assert hugo.write_site(tmp_path / "p", tmp_path / "h") == 6
+    pages = sorted((tmp_path / "h" / "content").rglob("v*.md"))
+    assert [p.name for p in pages] == ["v0.md", "v1.md"] * 3
+    text = pages[0].read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: ") and "\ndate: 2025-" in text
+
+
+def test_rfcs_converted_directly_load_clean(tmp_path: Path) -> None:
+    corpus = need(RUST_RFCS, "the rust-rfcs corpus")
+    assert rfcs.convert(corpus, tmp_path / "content") == 845
+    archive, problems = load_archive(tmp_path, tmp_path / "content")
+    assert problems == [] and len(archive.articles()) == 120
