@@ -118,6 +118,22 @@ def build_options(sitegen: list[str]) -> str:
     return done.stdout
 
 
+def option_notes(options: str) -> dict[str, str]:
+    """What this sitegen's ``build`` offers the benchmark, and what it does without it."""
+    def has(flag: str) -> bool:
+        return re.search(rf"(^|[\s,]){re.escape(flag)}\b", options) is not None
+
+    return {
+        "--no-search": "used for the first clean build" if has("--no-search")
+        else "missing: the no-search build is reported as n/a",
+        "--stats": "passed to every build; the cache hit rate is read from it" if has("--stats")
+        else "missing: the cache hit rate is read from the summary line, if there",
+        "cache": "clean builds remove site/ and .sitegen-cache/"
+        + ("; --no-cache exists but is not used (rebuilds must be able to use the cache)"
+           if has("--no-cache") else "; there is no cache switch"),
+    }
+
+
 def _int(text: str) -> int:
     return int(text.replace(",", ""))
 
@@ -525,16 +541,20 @@ def main(argv: list[str] | None = None) -> None:
     console = Console(width=max(Console().width, 180), highlight=False)
     sitegen = sitegen_command()
     options = build_options(sitegen)
+    notes = option_notes(options)
     work = args.out / "work"
     started = datetime.now(UTC)
     report: dict[str, Any] = {"started": started.isoformat(timespec="seconds"),
                               "machine": machine(), "sitegen": sitegen,
                               "args": {k: str(v) for k, v in vars(args).items()},
+                              "build_options": notes,
                               "datasets": []}
     console.print(f"sitegen {report['machine']['sitegen_version']} at commit "
                   f"{report['machine']['sitegen_commit']} (sitegen/ last changed in "
                   f"{report['machine']['sitegen_code_commit']}); {report['machine'].get('cpu')}, "
                   f"{report['machine']['cores']} cores, {report['machine'].get('ram_gib')} GiB")
+    for flag, note in notes.items():
+        console.print(f"  sitegen build {flag}: {note}", markup=False)
     plans = [(f"synthetic-{n}x{args.versions}", "synthetic", n) for n in sizes]
     if args.rfcs:
         plans.append(("rust-rfcs", "rfcs", 0))

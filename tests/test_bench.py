@@ -78,6 +78,7 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
     assert steps["full, search"]["indexer_peak_mib"] > 0
     assert steps["full, search"]["pages_per_s"] > 0
     assert report["machine"]["cores"] >= 1
+    assert report["build_options"]["--no-search"].startswith("used")
     assert {t["target"] for t in report["targets"]} >= {"no change: rebuild <= 1 s"}
     assert not (tmp_path / "work" / "synthetic-20x3").exists()  # removed without --keep
 
