@@ -1,29 +1,47 @@
-"""``sitegen build``: load and validate everything, then render and write.
+"""``sitegen build``: load and validate everything, then render and write what changed.
 
-Phase one (load) reads the config and every content file into the model and stops with the
-full list of problems if there are any; phase two (render) turns the model into pages, and the
-output is written into a fresh folder and swapped into place.
+Phase one reads the config, finds every article and decides from content hashes which
+articles must be rebuilt (all of them without a cache); their jobs parse, validate, diff and
+render them, in parallel processes, writing only into a staging folder. If any content
+problem turns up, the staging folder is dropped and nothing is written (unless
+``keep_going``). Phase two renders the list pages whose inputs changed, the search index and
+the host files, then either swaps the staging folder in as the whole new site or, when the
+output is a complete previous build, moves the changed files into it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+import tempfile
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-import jinja2
-
-from sitegen import hosting, urls
+from sitegen import feeds, hosting, job, urls
+from sitegen.cache import ArticleRecord, Cache, State, load_blob
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
-from sitegen.content.loader import load_archive
-from sitegen.errors import BuildError, Problem, SitegenError
-from sitegen.model import Archive, Catalog
-from sitegen.output import check_output, write_site
+from sitegen.content.loader import scan
+from sitegen.content.source import FILENAME as SOURCE_FILE
+from sitegen.content.source import load_source_meta
+from sitegen.errors import BuildError, Problem, SitegenError, problem
+from sitegen.fingerprint import Digests, code_version, digest_bytes, files_key, key, stable
+from sitegen.model import Catalog, SourceInfo, SourceSummary
+from sitegen.output import apply_changes, check_output, discard, new_staging, read_marker, swap_in
 from sitegen.pages import Page
-from sitegen.pages.articles import article_pages
+from sitegen.pages.articles import sitemap_entries
 from sitegen.pages.lists import list_pages
 from sitegen.render.theme import Theme
-from sitegen.search import build_index
+from sitegen.search import BUNDLE, index_folder
+
+PARALLEL_FROM = 24  # fewer items than this are built in this process
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,15 @@ class BuildResult:
     output: Path
     warnings: list[str]
     skipped: list[Problem]  # with keep_going: the problems of what was left out
+    rebuilt: int = 0  # articles parsed and rendered by this build
+    reused: int = 0  # articles taken from the cache unchanged
+    written: int = 0  # files written (or replaced) in the output
+    deleted: int = 0  # files removed from the output
+
+    @property
+    def hit_rate(self) -> float | None:
+        total = self.rebuilt + self.reused
+        return self.reused / total if total else None
 
 
 def resolve_config(project: Path, base_url: str | None) -> Config:
@@ -52,39 +79,72 @@ def resolve_config(project: Path, base_url: str | None) -> Config:
     return config
 
 
-def plan(archive: Archive, config: Config, *, search: bool) -> list[Page]:
-    catalog = Catalog.of(archive)
-    sources = {s.id: s for s in catalog.sources}
-    pages = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
-    for article in archive.articles():
-        pages.extend(article_pages(article, sources[article.source]))
-    return pages
+def theme_key(theme: Theme) -> str:
+    files = [p for folder in theme.folders for p in sorted(folder.rglob("*")) if p.is_file()]
+    return files_key(files)
 
 
-def render_pages(theme: Theme, pages: list[Page]) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    problems: set[Problem] = set()  # a broken shared template fails many pages: report it once
-    for page in pages:
-        try:
-            html = theme.render(page.template, {**page.context, "page_url": page.url})
-        except jinja2.TemplateError as exc:
-            problems.add(theme.problem_from(exc, page.template))
-            continue
-        files[urls.output_path(page.url)] = html.encode("utf-8")
-    if problems:
-        raise BuildError(list(problems))
-    return files
+def _sources(project: Path, folders: list[tuple[str, Path]]
+             ) -> tuple[dict[str, SourceInfo], list[Problem]]:
+    infos, problems = {}, []
+    for sid, folder in folders:
+        meta, found = load_source_meta(folder / SOURCE_FILE,
+                                       (folder / SOURCE_FILE).relative_to(project).as_posix())
+        problems += found
+        infos[sid] = SourceInfo(sid, meta.name or sid, meta.url, meta.description)
+    return infos, problems
+
+
+def _map(work: Callable[[list[T]], list[R]], items: list[T], settings: job.Settings,
+         jobs: int) -> list[R]:
+    """``work`` over ``items`` in chunks, in worker processes when there are enough items
+    to be worth starting them; results in the order of ``items``."""
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        job.init(settings)
+        return work(items)
+    # fork is fastest, but not safe in a process that runs other threads (sitegen serve).
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    size = max(4, min(64, len(items) // (jobs * 8) or 1))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                             initializer=job.init, initargs=(settings,)) as pool:
+        return [result for chunk in pool.map(work, chunks) for result in chunk]
+
+
+def _run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int
+              ) -> list[tuple[ArticleRecord, list[Problem], int]]:
+    return _map(job.run_many, tasks, settings, jobs)
+
+
+class _Writer:
+    """Collects the new manifest and writes into staging whatever differs from the output."""
+
+    def __init__(self, staging: Path, old: dict[str, str], full: bool):
+        self.staging, self.old, self.full = staging, old, full
+        self.manifest: dict[str, str] = {}
+        self.written = 0
+
+    def add(self, path: str, data: bytes) -> str:
+        sha = digest_bytes(data)
+        self.manifest[path] = sha
+        if self.full or self.old.get(path) != sha:
+            target = self.staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self.written += 1
+        return sha
 
 
 def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
-          overwrite: bool = False, search: bool = True, keep_going: bool = False
-          ) -> BuildResult:
+          overwrite: bool = False, search: bool = True, keep_going: bool = False,
+          cache: bool = True, jobs: int | None = None) -> BuildResult:
     """Build the site of ``project`` into ``output`` (default ``project/site``).
 
     Any problem in the content stops the build before anything is written, unless
     ``keep_going``: then every valid file is built and the problems of the others are
     returned in ``BuildResult.skipped``. ``search=False`` skips the search index (and the
-    search page and form), for quick previews and so that indexing can be timed apart.
+    search page and form). ``cache=False`` ignores and does not update ``.sitegen-cache/``.
+    ``jobs`` is the number of worker processes (default: one per CPU).
     """
     started = time.perf_counter()
     project = project.resolve()
@@ -93,27 +153,274 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     check_output(project, output, overwrite=overwrite)
     theme = Theme(project, config)
     theme.env.globals["search_enabled"] = search
-    archive, problems = load_archive(project, project / "content", config.max_file_size)
+    jobs = jobs or os.cpu_count() or 1
+    store = Cache(project, output, enabled=cache)
+    state = store.load()
+    render_key = key(code_version(), theme_key(theme), stable(config), search)
+
+    content = project / "content"
+    if not content.is_dir():
+        raise BuildError([problem("content", f"no content/ folder in {project}; create it, "
+                                             "or run 'sitegen new' to start a project")])
+    folders, specs, problems = scan(project, content)
+    infos, found = _sources(project, folders)
+    problems += found
+
+    full = not (cache and state.build_id and read_marker(output) == state.build_id)
+    if full:
+        state = State(digests=state.digests)
+    digests = Digests(state.digests)
+    tasks: list[job.Task] = []
+    records: dict[str, ArticleRecord] = {}
+    for spec in specs:
+        info = infos[spec.source]
+        content_key = key(spec.source, spec.id, stable(info), config.max_file_size,
+                          [(rel, digests.of(rel, path)) for rel, path in spec.files])
+        old = state.articles.get(f"{spec.source}/{spec.id}")
+        if old and old.content_key == content_key and old.render_key == render_key:
+            records[f"{spec.source}/{spec.id}"] = old
+        else:
+            tasks.append(job.Task(spec, info, content_key, old.pages if old else {},
+                                  old.search_doc if old else None))
+    removed = set(state.articles) - {f"{s.source}/{s.id}" for s in specs}
+    reused = len(records)
+
+    if not full and not tasks and not removed and render_key == state.render_key:
+        if digests.read:  # same contents with new times (a fresh checkout): remember them
+            state.digests = digests.used
+            store.save(state)
+        return _unchanged(state, records, problems, keep_going, output, config, started)
+
+    staging = new_staging(output)
+    docs = Path(tempfile.mkdtemp(prefix=".sitegen-docs-", dir=output.parent))
+    entries = store.entries if cache else docs / ".entries"
+    try:
+        settings = job.Settings(project, config, search, render_key, staging, docs,
+                                store.diffs if cache else None, entries)
+        template_problems: set[Problem] = set()
+        job_writes = 0
+        results = _run_jobs(tasks, settings, jobs)
+        for task, (record, trouble, count) in zip(tasks, results, strict=True):
+            records[f"{task.spec.source}/{task.spec.id}"] = record
+            template_problems.update(trouble)
+            job_writes += count
+        if template_problems:
+            raise BuildError(sorted(template_problems))
+        for record in records.values():
+            problems += record.problems
+        if problems and not keep_going:
+            raise BuildError(problems)
+        records = dict(sorted(records.items()))
+        catalog = _catalog(infos, records)
+        writer = _Writer(staging, state.manifest, full)
+        lists, pages = _lists(writer, config, catalog, state, full, search, render_key,
+                              settings, jobs)
+        for name, path in theme.static_files.items():
+            writer.add(urls.static(name), path.read_bytes())
+        missing = _scope_feeds(writer, config, catalog, records, entries)
+        if missing:  # saved entries that went missing: build those articles again
+            by_key = {f"{s.source}/{s.id}": s for s in specs}
+            again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
+                              records[k].pages, records[k].search_doc) for k in missing]
+            for task, (record, _, count) in zip(again, _run_jobs(again, settings, jobs),
+                                                strict=True):
+                records[f"{task.spec.source}/{task.spec.id}"] = record
+                job_writes += count
+            if _scope_feeds(writer, config, catalog, records, entries):
+                raise SitegenError("feed entries could not be saved in .sitegen-cache/; "
+                                   "check that it is writable, or build with --no-cache")
+        for record in records.values():
+            writer.manifest.update(record.pages)
+        pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
+        entries = [e for r in records.values() if r.summary for e in sitemap_entries(r.summary)]
+        for path, data in hosting.host_files(config, entries + lists).items():
+            writer.add(path, data)
+        search_key = _search(writer, store, state, records, docs, removed, config, search, full)
+        build_id = key(sorted(writer.manifest.items()))
+        gone = sorted(set(state.manifest) - set(writer.manifest))
+        if full:
+            swap_in(staging, output, build_id)
+        else:
+            apply_changes(output, staging, gone, build_id)
+    except BaseException:
+        discard(staging)
+        raise
+    finally:
+        discard(docs)
+    size = _size(output, writer.manifest)
+    if cache:
+        _forget_unused(store, {r.content_key for r in records.values()})
+    store.save(State(build_id=build_id, render_key=render_key, digests=digests.used,
+                     articles=records, lists=state.lists, manifest=writer.manifest,
+                     search_key=search_key, bytes=size))
+    return BuildResult(
+        sources=len(catalog.sources), articles=len(catalog.articles),
+        versions=catalog.version_count, pages=pages, files=len(writer.manifest), bytes=size,
+        seconds=time.perf_counter() - started, output=output,
+        warnings=hosting.warnings(config, size), skipped=sorted(problems),
+        rebuilt=len(tasks), reused=reused, written=writer.written + job_writes,
+        deleted=0 if full else len(gone))
+
+
+def _forget_unused(store: Cache, keys: set[str]) -> None:
+    """Drop cached diffs and feed entries of content that no article has any more."""
+    for folder in (store.diffs, store.entries):
+        for blob in folder.glob("*/*") if folder.exists() else []:
+            if blob.stem not in keys:
+                blob.unlink(missing_ok=True)
+
+
+def _scope_feeds(writer: _Writer, config: Config, catalog: Catalog,
+                 records: dict[str, ArticleRecord], folder: Path) -> list[str]:
+    """The feeds of the whole archive, of each source and of headline rewrites; returns the
+    articles whose saved entries are missing (nothing is written then)."""
+    if not config.base_url:
+        return []
+    count = config.feed_entries
+    versions = sorted(((v.fetched, a.source, a.id, v.number, a) for a in catalog.articles
+                       for v in a.versions),
+                      key=lambda t: (-t[0].timestamp(), t[1], t[2], -t[3]))
+    scopes: dict[str, list[tuple[str, int]]] = {"": []}
+    headlines: list[tuple[str, int]] = []
+    for _, source, article, number, summary in versions:
+        key_ = f"{source}/{article}"
+        if len(scopes[""]) < count:
+            scopes[""].append((key_, number))
+        scopes.setdefault(source, [])
+        if len(scopes[source]) < count:
+            scopes[source].append((key_, number))
+        if (len(headlines) < count and number
+                and summary.versions[number - 1].title != summary.versions[number].title):
+            headlines.append((key_, number))
+    needed = {k for items in (*scopes.values(), headlines) for k, _ in items}
+    loaded: dict[str, dict[int, feeds.Entry]] = {}
+    missing = []
+    for article in sorted(needed):
+        made = load_blob(job.entries_blob(folder, records[article].content_key))
+        if not isinstance(made, list):
+            missing.append(article)
+            continue
+        loaded[article] = {e.number: e for e in made}
+    if missing:
+        return missing
+    newest = catalog.articles and max(a.latest.fetched for a in catalog.articles)
+    fallback = newest or feeds.EPOCH
+    title = config.title
+
+    def pick(items: list[tuple[str, int]]) -> list[feeds.Entry]:
+        return [loaded[k][n] for k, n in items]
+
+    files = feeds.feed_files(config, "feed", f"{title}: latest changes",
+                             f"Every change {title} recorded, newest first.", urls.home(),
+                             pick(scopes[""]), fallback, with_source=True)
+    files |= feeds.feed_files(config, "feeds/headlines", f"{title}: headline rewrites",
+                              "Only the versions whose headline changed.",
+                              urls.list_page("", "headline-rewrites"), pick(headlines),
+                              fallback, with_source=True)
+    for source in catalog.sources:
+        files |= feeds.feed_files(config, f"{source.id}/feed",
+                                  f"{source.name}: latest changes · {title}",
+                                  f"Every change {title} recorded at {source.name}.",
+                                  urls.source(source.id), pick(scopes.get(source.id, [])),
+                                  fallback)
+    for path, data in files.items():
+        writer.add(path, data)
+    return []
+
+
+def _size(output: Path, manifest: dict[str, str]) -> int:
+    total = 0
+    for path in manifest:
+        with contextlib.suppress(OSError):
+            total += (output / path).stat().st_size
+    return total
+
+
+def _catalog(infos: dict[str, SourceInfo], records: dict[str, ArticleRecord]) -> Catalog:
+    summaries = [r.summary for r in records.values() if r.summary is not None]
+    counts: dict[str, list[int]] = {sid: [0, 0] for sid in infos}
+    for summary in summaries:
+        counts[summary.source][0] += 1
+        counts[summary.source][1] += len(summary.versions)
+    sources = tuple(SourceSummary(i.id, i.name, i.url, i.description, *counts[sid])
+                    for sid, i in sorted(infos.items()))
+    return Catalog(sources, tuple(sorted(summaries, key=lambda a: (a.source, a.id))))
+
+
+def _lists(writer: _Writer, config: Config, catalog: Catalog, state: State, full: bool,
+           search: bool, render_key: str, settings: job.Settings, jobs: int
+           ) -> tuple[list[tuple[str, object]], int]:
+    """Render the list pages whose inputs changed (in the worker processes when there are
+    many); their sitemap entries and count."""
+    planned = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
+    fresh: dict[str, tuple[str, str]] = {}
+    todo: list[tuple[str, Page, str | None]] = []
+    inputs: dict[str, str] = {}
+    memo: dict[int, object] = {}
+    for page in planned:
+        path = urls.output_path(page.url)
+        inputs[path] = key(render_key, page.template, page.url, stable(page.context, memo))
+        old = state.lists.get(path)
+        if not full and old and old[0] == inputs[path] and writer.old.get(path) == old[1]:
+            writer.manifest[path] = old[1]
+            fresh[path] = old
+        else:
+            todo.append((path, page, None if full else writer.old.get(path)))
+    problems: set[Problem] = set()
+    for path, sha, trouble in _map(job.render_lists, todo, settings, jobs):
+        if trouble is not None:
+            problems.add(trouble)
+            continue
+        assert sha is not None
+        writer.manifest[path] = sha
+        fresh[path] = (inputs[path], sha)
+        if full or writer.old.get(path) != sha:
+            writer.written += 1
+    if problems:
+        raise BuildError(sorted(problems))
+    state.lists = fresh
+    return [(p.url, p.updated) for p in planned if p.listed], len(planned)
+
+
+def _search(writer: _Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
+            staged: Path, removed: set[str], config: Config, search: bool, full: bool) -> str:
+    """Bring the search documents up to date and re-index if any changed."""
+    if not search:
+        return ""
+    folder = store.search_docs if store.enabled else staged
+    if store.enabled:
+        for path in sorted(p for p in staged.rglob("*.html")):
+            target = folder / path.relative_to(staged)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        wanted = {urls.output_path(urls.article(*k.split("/", 1)))
+                  for k, r in records.items() if r.search_doc}
+        for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
+            if path.relative_to(folder).as_posix() not in wanted:
+                path.unlink()
+    search_key = key(config.language, sorted((k, r.search_doc) for k, r in records.items()))
+    old_bundle = {p: h for p, h in state.manifest.items() if p.startswith(BUNDLE + "/")}
+    if not full and search_key == state.search_key and old_bundle:
+        writer.manifest.update(old_bundle)
+        return search_key
+    for path, data in index_folder(folder, config.language).items():
+        writer.add(path, data)
+    return search_key
+
+
+def _unchanged(state: State, records: dict[str, ArticleRecord], problems: list[Problem],
+               keep_going: bool, output: Path, config: Config, started: float) -> BuildResult:
+    """Nothing to do: the output is the complete build of exactly these inputs."""
+    for record in records.values():
+        problems += record.problems
     if problems and not keep_going:
         raise BuildError(problems)
-
-    pages = plan(archive, config, search=search)
-    files = render_pages(theme, pages)
-    if search:
-        files.update(build_index(archive, config.language))
-    for name, path in theme.static_files.items():
-        files[urls.static(name)] = path.read_bytes()
-    files.update(hosting.host_files(config, ((p.url, p.updated) for p in pages if p.listed)))
-    write_site(output, dict(sorted(files.items())))
+    summaries = [r.summary for r in records.values() if r.summary]
+    pages = sum(1 for p in state.manifest if p.endswith(".html"))
+    size = state.bytes
     return BuildResult(
-        sources=len(archive.sources),
-        articles=len(archive.articles()),
-        versions=archive.version_count,
-        pages=len(pages),
-        files=len(files),
-        bytes=(size := sum(len(data) for data in files.values())),
-        seconds=time.perf_counter() - started,
-        output=output,
-        warnings=hosting.warnings(config, size),
-        skipped=sorted(problems),
-    )
+        sources=len({s.source for s in summaries}), articles=len(summaries),
+        versions=sum(len(s.versions) for s in summaries), pages=pages,
+        files=len(state.manifest), bytes=size, seconds=time.perf_counter() - started,
+        output=output, warnings=hosting.warnings(config, size), skipped=sorted(problems),
+        rebuilt=0, reused=len(records), written=0, deleted=0)

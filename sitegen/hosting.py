@@ -68,9 +68,10 @@ def host_files(config: Config, pages: Iterable[tuple[str, datetime | None]]) -> 
 def warnings(config: Config, total_bytes: int) -> list[str]:
     found = []
     if not config.base_url:
-        found.append("base_url is not set: sitemap.xml, canonical links and feed links need "
-                     "the site's public address, and 404.html links assume the site is at "
-                     "the domain root; set base_url in sitegen.yaml or pass --base-url")
+        found.append("base_url is not set, so no feeds, sitemap.xml or canonical links were "
+                     "written (they need the site's public address) and 404.html links assume "
+                     "the site is at the domain root; set base_url in sitegen.yaml or pass "
+                     "--base-url")
     if total_bytes >= WARN_AT * PAGES_LIMIT:
         found.append(f"the site is {total_bytes / 1e6:,.0f} MB, near GitHub Pages' limit of "
                      f"{PAGES_LIMIT / 1e6:,.0f} MB per site (see docs/deploy.md)")

@@ -27,18 +27,20 @@ class Version:
     extra: dict[str, Any] = field(default_factory=dict)  # other front-matter keys
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
+class _History:
+    """What an article and its summary both answer from their ``versions``."""
+
+    __slots__ = ()
     source: str
     id: str
-    versions: tuple[Version, ...]  # at least one, in fetched order
+    versions: tuple[Any, ...]
 
     @property
-    def first(self) -> Version:
+    def first(self) -> Any:
         return self.versions[0]
 
     @property
-    def latest(self) -> Version:
+    def latest(self) -> Any:
         return self.versions[-1]
 
     @property
@@ -51,16 +53,23 @@ class Article:
         return len(self.versions) - 1
 
     @property
+    def key(self) -> str:
+        return f"{self.source}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article(_History):
+    source: str
+    id: str
+    versions: tuple[Version, ...]  # at least one, in fetched order
+
+    @property
     def url(self) -> str | None:
         """The article's address at its source: the latest one any version recorded."""
         for version in reversed(self.versions):
             if version.url:
                 return version.url
         return None
-
-    @property
-    def key(self) -> str:
-        return f"{self.source}/{self.id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +101,25 @@ class Archive:
 
 @dataclass(frozen=True, slots=True)
 class VersionSummary:
+    """A version as lists show it, with the size of the change that made it (from the
+    diff against the previous version; none for version 0)."""
+
     number: int
     fetched: datetime
     title: str
+    significance: str | None = None  # none, cosmetic, minor or major
+    words_added: int = 0
+    words_removed: int = 0
+    share: float = 0.0  # of the text changed
+    reverts_to: int | None = None  # the earlier version whose text this one restores
+
+    @property
+    def words_changed(self) -> int:
+        return self.words_added + self.words_removed
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleSummary:
+class ArticleSummary(_History):
     """What list pages need of an article, without its text: small enough to hold for a
     hundred thousand articles, and all a list page depends on (so it can be cached)."""
 
@@ -108,35 +129,43 @@ class ArticleSummary:
     url: str | None = None
 
     @classmethod
-    def of(cls, article: Article) -> ArticleSummary:
-        return cls(article.source, article.id,
-                   tuple(VersionSummary(v.number, v.fetched, v.title) for v in article.versions),
-                   article.url)
+    def of(cls, article: Article, changes: dict[int, Any] | None = None) -> ArticleSummary:
+        """``changes`` maps a version number to the diff that led to it (from the one before)."""
+        changes = changes or {}
+        by_time = {v.fetched: v.number for v in article.versions}
+        versions = []
+        for v in article.versions:
+            diff = changes.get(v.number)
+            target = v.extra.get("reverts_to")
+            reverts = by_time.get(target) if isinstance(target, datetime) else None
+            if diff is None:
+                versions.append(VersionSummary(v.number, v.fetched, v.title, reverts_to=reverts))
+            else:
+                stats = diff.stats
+                versions.append(VersionSummary(
+                    v.number, v.fetched, v.title, diff.significance, stats.words_added,
+                    stats.words_removed, stats.changed_share, reverts))
+        return cls(article.source, article.id, tuple(versions), article.url)
 
     @property
-    def first(self) -> VersionSummary:
-        return self.versions[0]
-
-    @property
-    def latest(self) -> VersionSummary:
-        return self.versions[-1]
-
-    @property
-    def title(self) -> str:
-        return self.latest.title
-
-    @property
-    def changes(self) -> int:
-        return len(self.versions) - 1
-
-    @property
-    def key(self) -> str:
-        return f"{self.source}/{self.id}"
+    def largest_change(self) -> VersionSummary | None:
+        changed = [v for v in self.versions[1:] if v.significance]
+        return max(changed, key=lambda v: (v.words_changed, v.number)) if changed else None
 
     @property
     def headline_changes(self) -> int:
         return sum(1 for a, b in zip(self.versions, self.versions[1:], strict=False)
                    if a.title != b.title)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """A source as an article's pages show it (its name, not its counts)."""
+
+    id: str
+    name: str
+    url: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,15 +64,110 @@ def _remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def write_site(output: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` (site-relative path to bytes) as the new content of ``output``."""
+def read_marker(output: Path) -> str | None:
+    """The build id the output's marker records, or None if the output is not a complete
+    sitegen build (absent, someone else's, or an update that was interrupted)."""
+    try:
+        text = (output / MARKER).read_text()
+    except OSError:
+        return None
+    last = text.strip().splitlines()[-1] if text.strip() else ""
+    return last.removeprefix("build ") if last.startswith("build ") else None
+
+
+def _marker(build_id: str) -> str:
+    return f"{MARKER_TEXT}build {build_id}\n"
+
+
+def new_staging(output: Path) -> Path:
+    """A fresh folder beside the output (same file system, so moving into place is a
+    rename), readable like a site should be."""
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is meant to be read
+    return staging
+
+
+def discard(staging: Path) -> None:
+    _remove(staging)
+
+
+def swap_in(staging: Path, output: Path, build_id: str) -> None:
+    """Make the complete site in ``staging`` the output, in one atomic rename."""
     try:
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is meant to be read
+        (staging / MARKER).write_text(_marker(build_id))
+        if not output.exists():
+            staging.rename(output)
+        elif _exchange(staging, output):
+            _remove(staging)  # now holds the previous site
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+            os.rename(output, old / "site")
+            staging.rename(output)
+            _remove(old)
+    except BaseException:
+        _remove(staging)
+        raise
+
+
+def _inside(output: Path, rel: str, checked: set[Path]) -> Path:
+    """``output / rel``, refusing anything that could lead out of the output folder: odd
+    paths, and folders inside the output that are symbolic links (never written or deleted
+    through)."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise SitegenError(f"refusing an unexpected output path {rel!r}; delete "
+                           ".sitegen-cache/ and build again")
+    folder = output
+    for part in parts[:-1]:
+        folder = folder / part
+        if folder not in checked:
+            if folder.is_symlink():
+                raise SitegenError(
+                    f"{folder} is a symbolic link inside the output; sitegen does not write or "
+                    "delete through links. Remove it, or rebuild the whole output with "
+                    "--no-cache")
+            checked.add(folder)
+    return output.joinpath(*parts)
+
+
+_move = os.replace  # one name for the moves into the output, so a test can interrupt them
+
+
+def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str) -> None:
+    """Update a complete previous build in place: move the staged files in, delete the
+    files this build no longer makes. The marker says "updating" meanwhile, so that an
+    interrupted update makes the next build start from scratch instead of trusting it."""
+    marker = output / MARKER
+    checked: set[Path] = set()
+    try:
+        staged = sorted(p for p in staging.rglob("*") if p.is_file() or p.is_symlink())
+        moves = [(p, _inside(output, p.relative_to(staging).as_posix(), checked))
+                 for p in staged if p.relative_to(staging).as_posix() != MARKER]
+        deletions = [_inside(output, rel, checked) for rel in sorted(removed, reverse=True)]
+        marker.write_text(MARKER_TEXT + "updating\n")
+        for path, target in moves:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _move(path, target)
+        for target in deletions:
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            parent = target.parent
+            while parent != output and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        marker.write_text(_marker(build_id))
+    finally:
+        _remove(staging)
+
+
+def write_site(output: Path, files: dict[str, bytes], build_id: str = "") -> None:
+    """Write ``files`` (site-relative path to bytes) as the new content of ``output``."""
+    staging = new_staging(output)
+    try:
         made: set[Path] = set()
         for rel, data in files.items():
             target = staging / rel
@@ -80,16 +175,7 @@ def write_site(output: Path, files: dict[str, bytes]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(data)
-        (staging / MARKER).write_text(MARKER_TEXT)
-        if not output.exists():
-            staging.rename(output)
-        elif _exchange(staging, output):
-            _remove(staging)  # now holds the previous site
-        else:
-            old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=parent))
-            os.rename(output, old / "site")
-            staging.rename(output)
-            _remove(old)
     except BaseException:
         _remove(staging)
         raise
+    swap_in(staging, output, build_id)

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from sitegen import urls
 from sitegen.errors import SitegenError
-from sitegen.model import Archive, Article, Source
+from sitegen.model import Article, Source
 from sitegen.pagefind_bundle import canonical
 from sitegen.render import markdown
 
@@ -144,18 +144,19 @@ def run_pagefind(site: Path, out: Path, language: str) -> None:
                            f"{(done.stderr or done.stdout).strip()[-2000:]}")
 
 
-def build_index(archive: Archive, language: str) -> dict[str, bytes]:
-    """The Pagefind bundle for the whole archive, as site-relative path -> bytes."""
+def index_folder(documents: Path, language: str) -> dict[str, bytes]:
+    """The Pagefind bundle for the documents under ``documents`` (one ``<source>/<article>/
+    index.html`` each), as site-relative path -> bytes."""
     primary = language.split("-")[0].lower()
-    sources = {s.id: s for s in archive.sources}
-    docs = [(urls.article(a.source, a.id), document(a, sources[a.source], primary))
-            for a in archive.articles()]
     with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
-        documents, folder = Path(tmp) / "documents", Path(tmp) / BUNDLE
-        for url, html in docs:
-            target = documents / url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+        folder = Path(tmp) / BUNDLE
+        if not any(documents.rglob("*.html")):
+            # Pagefind writes nothing for an empty site; the search page still needs a bundle.
+            empty = Path(tmp) / "empty"
+            (empty / "x").mkdir(parents=True)
+            (empty / "x/index.html").write_text('<!doctype html><html lang="en"><body>'
+                                                "<main data-pagefind-body></main></body></html>")
+            documents = empty
         run_pagefind(documents, folder, primary)
         return canonical({f"{BUNDLE}/{p.relative_to(folder).as_posix()}": p.read_bytes()
                           for p in sorted(folder.rglob("*"))

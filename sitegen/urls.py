@@ -7,14 +7,13 @@ The scheme is documented in docs/urls.md; changing it breaks readers' links.
 
 from __future__ import annotations
 
-import posixpath
 from datetime import date
 
 # Names the site uses for its own pages inside a scope (the whole site, or one source): an
 # article folder may not take one of them, and neither may a source (at the top level).
 SCOPE_NAMES = frozenset({"page", "archive", "lists", "feed.atom", "feed.rss", "index.html"})
 RESERVED = SCOPE_NAMES | {"static", "feeds", "search", "pagefind", "sitemap.xml",
-                          "robots.txt", "404.html", "CNAME"}
+                          "robots.txt", "404.html", "CNAME", "sources"}
 
 
 NOT_FOUND = "404.html"
@@ -38,6 +37,10 @@ def version(source_id: str, article_id: str, number: int) -> str:
 
 def diff(source_id: str, article_id: str, old: int, new: int) -> str:
     return f"{source_id}/{article_id}/diff/{old}-{new}/"
+
+
+def sources() -> str:
+    return "sources/"
 
 
 def search() -> str:
@@ -74,6 +77,19 @@ def list_page(scope_url: str, name: str) -> str:
     return f"{scope_url}lists/{name}/"
 
 
+def feed(scope_url: str, kind: str) -> str:
+    """A scope's feed ("feed.atom", "bbc/feed.rss"); an article's is under its folder."""
+    return f"{scope_url}feed.{kind}"
+
+
+def article_feed(source_id: str, article_id: str, kind: str) -> str:
+    return f"{source_id}/{article_id}/feed.{kind}"
+
+
+def headlines_feed(kind: str) -> str:
+    return f"feeds/headlines.{kind}"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 
@@ -85,10 +101,14 @@ def output_path(url: str) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
-    from_dir = from_url if from_url == "" or from_url.endswith("/") else posixpath.dirname(from_url)
-    start = from_dir.rstrip("/") or "."
-    target = to_url.rstrip("/") or "."
-    rel = posixpath.relpath(target, start)
-    if to_url == "" or to_url.endswith("/"):
-        return "./" if rel == "." else rel + "/"
-    return rel
+    here = from_url.split("/")[:-1]  # the folders the page is in ("a/b/" -> ["a", "b"])
+    there = to_url.split("/")
+    common = 0
+    for a, b in zip(here, there[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    if parts[-1] == "":  # a folder URL keeps its slash
+        return "/".join(parts) if len(parts) > 1 else "./"
+    return "/".join(parts)

@@ -30,11 +30,16 @@ def test_build_prints_a_summary(runner, project: Path) -> None:
     assert result.exit_code == 0, result.output
     files = sum(1 for p in (project / "site").rglob("*") if p.is_file()) - 1  # not the marker
     pages = len(list((project / "site").rglob("*.html")))
-    # home, 404, search, source, article, 2 versions, and for the site and the source:
-    # 2 ranked lists, a date archive, its year, month and day
-    assert pages == 19
+    # home, 404, search, sources, source, article, 2 versions, 1 diff, and for the site and
+    # the source: 3 ranked lists, a date archive, its year, month and day
+    assert pages == 23
     assert result.stdout.startswith(
-        f"Built 1 source, 1 article, 2 versions: {pages} pages ({files} files) written to ")
+        f"Built 1 source, 1 article, 2 versions: {pages} pages ({files} files) in ")
+    assert result.stdout.splitlines()[1] == (
+        f"Cache: 0 articles reused, 1 rebuilt (hit rate 0.0%); {files} files written, 0 deleted")
+    again = runner.invoke(main, ["build", "-C", str(project)])
+    assert again.stdout.splitlines()[1] == (
+        "Cache: 1 article reused, 0 rebuilt (hit rate 100.0%); 0 files written, 0 deleted")
     assert result.stderr.startswith("Warning: base_url is not set")
     assert (project / "site/paper/story/v1/index.html").exists()
     assert (project / "site" / MARKER).exists()
@@ -62,7 +67,7 @@ def test_rebuild_replaces_the_site_and_leaves_no_temporary_folders(runner, proje
     (project / "content/paper/story/b.md").unlink()
     assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
     assert not (project / "site/paper/story/v1").exists()
-    assert sorted(p.name for p in project.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in project.iterdir()) == [".sitegen-cache", "content", "site"]
 
 
 def test_output_option_and_base_url(runner, project: Path, tmp_path: Path) -> None:
@@ -120,7 +125,7 @@ def test_the_installed_command_runs_as_a_subprocess(project: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(project)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert "written to" in done.stdout
+    assert "Built 1 source" in done.stdout
     broken = write(project / "content/paper/story/c.md", "no front matter\n")
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(project)],
                           capture_output=True, text=True, check=False)
@@ -128,15 +133,24 @@ def test_the_installed_command_runs_as_a_subprocess(project: Path) -> None:
     assert done.stderr.startswith(f"content/paper/story/{broken.name}:1: no front matter")
 
 
-def test_rebuild_never_follows_links_out_of_the_old_site(runner, project: Path, tmp_path: Path) -> None:
-    precious = write(tmp_path / "precious/keep.txt", "mine")
-    assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+def test_rebuild_never_writes_or_deletes_through_links(runner, project: Path, tmp_path: Path) -> None:
     import os
+    import shutil
 
-    os.symlink(precious.parent, project / "site/link-to-precious")
+    precious = write(tmp_path / "precious/index.html", "mine")
     assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
+    # A folder the build manages is replaced by a link to somewhere else.
+    shutil.rmtree(project / "site/paper/story/v1")
+    os.symlink(precious.parent, project / "site/paper/story/v1")
+    (project / "content/paper/story/b.md").unlink()  # so the build would delete v1/index.html
+    result = runner.invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 1
+    assert "is a symbolic link inside the output" in result.output
     assert precious.read_text() == "mine"
-    assert not (project / "site/link-to-precious").exists()
+    # A clean rebuild replaces the whole folder, removing the link without following it.
+    assert runner.invoke(main, ["build", "-C", str(project), "--no-cache"]).exit_code == 0
+    assert precious.read_text() == "mine"
+    assert not (project / "site/paper/story/v1").exists()
 
 
 def test_an_interrupted_build_leaves_the_previous_site_whole(project: Path, monkeypatch) -> None:
@@ -159,4 +173,4 @@ def test_an_interrupted_build_leaves_the_previous_site_whole(project: Path, monk
         output.write_site(project / "site", {f"p{i}.html": b"x" for i in range(10)})
     monkeypatch.setattr(Path, "write_bytes", real_write)
     assert snapshot(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in project.iterdir()) == [".sitegen-cache", "content", "site"]

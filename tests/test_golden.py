@@ -1,5 +1,6 @@
 """The demo archive, built from this repository, compared file by file with a committed tree.
 
+The build uses a base_url so that feeds, the sitemap and canonical links are compared too.
 Regenerate the expected tree after an intended change to the output with:
 
     SITEGEN_REGEN=1 python -m pytest tests/test_golden.py
@@ -22,6 +23,8 @@ from sitegen.build import build
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "demo"
+# With a public address, so that feeds, the sitemap and canonical links are covered too.
+BASE = "https://example.org/edit-record/"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -39,7 +42,7 @@ def first_difference(expected: bytes, actual: bytes) -> str:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "site"
-    build(ROOT, out)
+    build(ROOT, out, base_url=BASE)
     return out
 
 
@@ -59,7 +62,7 @@ def test_demo_build_matches_the_golden_tree(demo: Path) -> None:
 
 def test_building_twice_gives_identical_bytes(demo: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    build(ROOT, again)
+    build(ROOT, again, base_url=BASE, cache=False)
     assert snapshot(again) == snapshot(demo)
 
 
@@ -68,13 +71,14 @@ def test_output_does_not_depend_on_listing_order(demo: Path, tmp_path: Path,
     original = Path.iterdir
     monkeypatch.setattr(Path, "iterdir", lambda self: reversed(list(original(self))))
     shuffled = tmp_path / "shuffled"
-    build(ROOT, shuffled)
+    build(ROOT, shuffled, base_url=BASE, cache=False)
     assert snapshot(shuffled) == snapshot(demo)
 
 
 def test_output_does_not_depend_on_the_machine_time_zone(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "tokyo"
     env = {**os.environ, "TZ": "Asia/Tokyo", "LC_ALL": "C"}
-    subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(ROOT), "-o", str(out)],
+    subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(ROOT), "-o", str(out),
+                    "--base-url", BASE, "--no-cache"],
                    env=env, check=True, capture_output=True)
     assert snapshot(out) == snapshot(demo)

@@ -26,7 +26,7 @@ ALLOWED_TAGS = {
     "em", "code", "pre", "blockquote", "img", "br", "hr", "dl", "dt", "dd", "form", "label",
     "input", "button", "select", "option", "noscript", "script", "del", "ins", "mark",
     "details", "summary", "small", "bdi", "svg", "g", "rect", "circle", "line", "path",
-    "text", "desc", "polyline", "abbr", "figure", "figcaption",
+    "text", "desc", "polyline", "abbr", "figure", "figcaption", "colgroup", "col",
 }
 URL_ATTRS = {"href", "src", "action", "formaction", "srcset", "poster", "xlink:href", "data"}
 SAFE_IMAGE = re.compile(r"data:image/(png|gif|jpeg|webp);", re.I)

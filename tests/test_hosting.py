@@ -129,7 +129,7 @@ def test_the_scaffold_workflow_matches_the_projects_own() -> None:
     steps = re.compile(r"uses: (\S+)")
     assert steps.findall(own) == steps.findall(scaffold) == [
         "actions/checkout@v4", "actions/setup-python@v5", "actions/configure-pages@v5",
-        "actions/upload-pages-artifact@v4", "actions/deploy-pages@v4"]
+        "actions/cache@v4", "actions/upload-pages-artifact@v4", "actions/deploy-pages@v4"]
     for text in (own, scaffold):
         assert 'sitegen build --base-url "${{ steps.pages.outputs.base_url }}"' in text
 

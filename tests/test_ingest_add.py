@@ -304,3 +304,24 @@ def test_html_in_another_encoding(runner: CliRunner, project: Path, tmp_path: Pa
     assert stored.title == "Caf\u00e9 news"
     assert stored.body == ("The caf\u00e9 \u201copened\u201d on Monday, said the owner, "
                            "who has run it for years.\n")
+
+
+def test_a_version_file_from_elsewhere_keeps_its_fields(runner, tmp_path: Path) -> None:
+    from sitegen.cli import main
+
+    project = tmp_path / "proj"
+    (project / "content").mkdir(parents=True)
+    source = tmp_path / "elsewhere.md"
+    source.write_text("---\ntitle: Copied headline\nfetched: 2025-03-07T10:12:00+01:00\n"
+                      "url: https://example.org/a\nbyline: X\n---\nThe copied text.\n")
+    result = runner.invoke(main, ["add", "paper/copied", str(source), "-C", str(project)])
+    assert result.exit_code == 0, result.output
+    (stored,) = (project / "content/paper/copied").glob("*.md")
+    text = stored.read_text()
+    assert "title: Copied headline" in text and "url: https://example.org/a" in text
+    assert "fetched: 2025-03-07T10:12:00+01:00" in text or "fetched: 2025-03-07 10:12:00+01:00" in text
+    assert text.endswith("---\nThe copied text.\n")
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [\n---\nx\n")
+    bad = runner.invoke(main, ["add", "paper/copied", str(broken), "-C", str(project)])
+    assert bad.exit_code == 1 and "broken.md: front matter" in bad.output

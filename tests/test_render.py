@@ -141,3 +141,9 @@ def test_template_error_names_the_template_file_and_line(tmp_path: Path, project
         _built(tmp_path, project)
     (problem,) = info.value.problems
     assert str(problem).startswith("themes/default/templates/footer.html:2: template error:")
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2, 5])
+def test_shifting_rendered_headings_equals_rendering_shifted(shift: int) -> None:
+    source = "# One\n\ntext <h1>raw</h1>\n\nTwo\n===\n\n### Three\n\n> #### Four\n\n    # code\n"
+    assert markdown.shift_headings(markdown.render(source), shift) == markdown.render(source, shift)

@@ -41,13 +41,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from sitegen.cli import add, build, imports, new
+    from sitegen.cli import add, build, diff, imports, new, serve
 
     main.add_command(add.add)
     main.add_command(build.build)
+    main.add_command(diff.diff)
     main.add_command(imports.import_dir)
     main.add_command(imports.import_git)
     main.add_command(new.new)
+    main.add_command(serve.serve)
 
 
 _register()

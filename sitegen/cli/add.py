@@ -10,10 +10,15 @@ import click
 from rich.console import Console
 
 from sitegen.cli.build import project_option
+from sitegen.content.frontmatter import parse_time
 from sitegen.errors import SitegenError
-from sitegen.ingest.extract import FORMATS, guess_format
+from sitegen.ingest.extract import FORMATS, InputError, front_matter, guess_format
 from sitegen.ingest.session import Candidate, Session
 from sitegen.ingest.times import file_stem, now, parse_fetched
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _fetched(_ctx: click.Context, _param: click.Parameter, value: str | None):
@@ -34,7 +39,8 @@ def _fetched(_ctx: click.Context, _param: click.Parameter, value: str | None):
 @click.option("--url", metavar="U", help="The article's address at its source.")
 @click.option("--fetched", metavar="TIME", callback=_fetched,
               help="When this version was captured, ISO 8601 with a zone, e.g. "
-                   "2025-03-07T10:12:00Z.  [default: now]")
+                   "2025-03-07T10:12:00Z.  [default: a Markdown file's own 'fetched:', "
+                   "else now]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="How to read the input.  [default: by the file's suffix, else HTML if it "
                    "looks like a page, else text]")
@@ -44,8 +50,10 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
     """Store FILE (or standard input) as the next version of SOURCE/ARTICLE.
 
     Plain text is escaped so that it shows exactly as written; HTML pages have their main
-    text extracted. Nothing is written if the text and title are the same as the article's
-    previous version; a version identical to an older one is stored as a revert to it.
+    text extracted; a Markdown file with front matter (a version file from elsewhere) gives
+    its title, url and fetched time unless the options say otherwise. Nothing is written if
+    the text and title are the same as the article's previous version; a version identical
+    to an older one is stored as a revert to it.
     """
     source, _, article = target.partition("/")
     if not source or not article or "/" in article:
@@ -63,6 +71,18 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
             raise SitegenError(f"{file}: cannot be read: {exc.strerror or exc}") from None
     kind = fmt or guess_format(None if origin == "<stdin>" else origin, data)
     assert kind is not None
+    if kind == "markdown":  # a version file from elsewhere: its fields are the defaults
+        try:
+            meta, data = front_matter(data, origin)
+        except InputError as exc:
+            raise SitegenError(f"{origin}: {exc}") from None
+        title = title or _text(meta.get("title"))
+        url = url or _text(meta.get("url"))
+        if fetched is None and meta.get("fetched") is not None:
+            when = parse_time(meta["fetched"], "fetched", date_ok=False)
+            if isinstance(when, str):
+                raise SitegenError(f"{origin}: {when}")
+            fetched = when
     if fetched is None:
         fetched = now()
         if (project / "content" / source / article / f"{file_stem(fetched)}.md").exists():

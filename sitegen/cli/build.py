@@ -30,8 +30,12 @@ project_option = click.option(
 @click.option("-k", "--keep-going", is_flag=True,
               help="Build every valid file even if others have problems; list what was "
                    "skipped.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Ignore .sitegen-cache/ and rebuild everything (the output is the same).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for rendering.  [default: one per CPU]")
 def build(project: Path, output: Path | None, base_url: str | None, overwrite: bool,
-          no_search: bool, keep_going: bool) -> None:
+          no_search: bool, keep_going: bool, no_cache: bool, jobs: int | None) -> None:
     """Build the archive from PROJECT/content into the output folder.
 
     Every content problem is reported as path:line: message; if there is any, nothing is
@@ -39,7 +43,8 @@ def build(project: Path, output: Path | None, base_url: str | None, overwrite: b
     the valid files are built, the problems are listed as skipped, and the exit status is 0.
     """
     result = run_build(project, output, base_url=base_url, overwrite=overwrite,
-                       search=not no_search, keep_going=keep_going)
+                       search=not no_search, keep_going=keep_going, cache=not no_cache,
+                       jobs=jobs)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for item in result.skipped:
         err.print(f"[yellow]Skipped:[/] {escape(str(item))}")
@@ -53,7 +58,13 @@ def build(project: Path, output: Path | None, base_url: str | None, overwrite: b
     out.print(
         f"Built {plural(result.sources, 'source')}, {plural(result.articles, 'article')}, "
         f"{plural(result.versions, 'version')}: {plural(result.pages, 'page')} "
-        f"({plural(result.files, 'file')}) written to {shown}/ in {result.seconds:.2f} s"
+        f"({plural(result.files, 'file')}) in {shown}/ in {result.seconds:.2f} s"
         + (f"; {plural(len(result.skipped), 'problem')} skipped (listed above)"
            if result.skipped else ""),
+        markup=False)
+    rate = result.hit_rate
+    out.print(
+        f"Cache: {plural(result.reused, 'article')} reused, {result.rebuilt:,} rebuilt"
+        + (f" (hit rate {rate:.1%})" if rate is not None else "")
+        + f"; {plural(result.written, 'file')} written, {result.deleted:,} deleted",
         markup=False)

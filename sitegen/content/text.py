@@ -11,15 +11,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
-                         for plane in range(17))
-DISALLOWED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ud800-\udfff"
-                        + _NONCHARACTERS + "]")
+# Two simple patterns: Python's regular expressions are slow on a set of scattered astral
+# code points, and almost no text has an astral character at all.
+_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 REPLACEMENT = "\ufffd"
 
 
+def _astral_noncharacters(text: str) -> str:
+    """U+1FFFE, U+1FFFF, … U+10FFFF: the last two code points of every plane."""
+    return "".join(REPLACEMENT if ord(c) > 0xFFFF and ord(c) & 0xFFFE == 0xFFFE else c
+                   for c in text)
+
+
 def clean(text: str) -> str:
-    return DISALLOWED.sub(REPLACEMENT, text) if DISALLOWED.search(text) else text
+    if _BMP.search(text):
+        text = _BMP.sub(REPLACEMENT, text)
+    if _ASTRAL.search(text):
+        text = _astral_noncharacters(text)
+    return text
 
 
 def clean_value(value: Any) -> Any:

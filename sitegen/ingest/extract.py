@@ -145,6 +145,30 @@ def html_to_markdown(data: bytes) -> Extracted:
     return Extracted(body=body, title=title or None, url=url)
 
 
+def front_matter(data: bytes, origin: str) -> tuple[dict[str, Any], bytes]:
+    """A Markdown input that is itself a version file (front matter, then the body): its
+    fields and its body. Input without front matter comes back unchanged, with no fields."""
+    from sitegen import yamlutil
+    from sitegen.content.frontmatter import decode as decode_file
+    from sitegen.content.frontmatter import split
+
+    if not data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        return {}, data
+    text, problems = decode_file(data, origin)
+    if text is None:
+        raise InputError(problems[0].message)
+    parts = split(text, origin)
+    if not isinstance(parts, tuple):
+        raise InputError(parts.message)
+    try:
+        meta = yamlutil.load(parts[0])
+    except yamlutil.YamlProblem as exc:
+        raise InputError(f"front matter, line {(exc.line or 0) + 1}: {exc.message}") from None
+    if not isinstance(meta, dict):
+        raise InputError("front matter must be 'key: value' lines")
+    return meta, parts[1].encode("utf-8")
+
+
 def convert(data: bytes, fmt: str) -> Extracted:
     """The Markdown body (and any title) of one input file in format ``fmt``."""
     if fmt == "html":

@@ -8,7 +8,7 @@ archive and ranked lists, at the same paths under its root.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -21,28 +21,41 @@ from sitegen.pages.paginate import paginate
 
 @dataclass(frozen=True)
 class Ranking:
-    """A ranked list of articles, such as the most edited."""
+    """A ranked list of articles, such as the most edited. (Plain data, so that pages that
+    show one can be sent to worker processes.)"""
 
     name: str  # its URL segment
     title: str
     description: str
-    select: Callable[[ArticleSummary], bool]
-    order: Callable[[ArticleSummary], tuple]  # type: ignore[type-arg]
 
+    def select(self, a: ArticleSummary) -> bool:
+        if self.name == "most-edited":
+            return a.changes > 0
+        if self.name == "largest-changes":
+            return a.largest_change is not None and a.largest_change.words_changed > 0
+        return a.headline_changes > 0
 
-def _latest(a: ArticleSummary) -> float:
-    return -a.latest.fetched.timestamp()
+    def order(self, a: ArticleSummary) -> tuple:  # type: ignore[type-arg]
+        latest = -a.latest.fetched.timestamp()
+        if self.name == "most-edited":
+            return (-len(a.versions), latest, a.key)
+        if self.name == "largest-changes":
+            return (-a.largest_change.words_changed, latest, a.key)  # type: ignore[union-attr]
+        return (-a.headline_changes, latest, a.key)
 
 
 RANKINGS = (
     Ranking("most-edited", "Most edited",
-            "Articles with the most stored versions, most recently changed first among equals.",
-            lambda a: a.changes > 0, lambda a: (-len(a.versions), _latest(a), a.key)),
+            "Articles with the most stored versions, most recently changed first among equals."),
+    Ranking("largest-changes", "Largest changes",
+            "Articles by the largest single change between two of their versions, in words "
+            "added and removed."),
     Ranking("headline-rewrites", "Headline rewrites",
-            "Articles whose headline changed, those rewritten most often first.",
-            lambda a: a.headline_changes > 0,
-            lambda a: (-a.headline_changes, _latest(a), a.key)),
+            "Articles whose headline changed, those rewritten most often first."),
 )
+
+
+SIDEBAR_SOURCES = 20  # the home page names the sources with the most versions; all have a list
 
 
 def activity(articles: Sequence[ArticleSummary], zone: tzinfo) -> dict[date, tuple[int, int]]:
@@ -87,9 +100,14 @@ def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *
                search: bool = True) -> list[Page]:
     """Every page that lists articles, for the whole site and for each source."""
     names = {s.id: s.name for s in catalog.sources}
-    shared = {"sources": catalog.sources, "source_names": names, "catalog": catalog}
+    busiest = sorted(catalog.sources, key=lambda s: (-s.versions, s.id))[:SIDEBAR_SOURCES]
+    shared = {"sources": busiest, "source_count": len(catalog.sources), "source_names": names,
+              "totals": {"articles": len(catalog.articles), "versions": catalog.version_count}}
     pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size, shared)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
+    for items, pagination in paginate(catalog.sources, page_size, urls.sources()):
+        pages.append(Page(pagination.url, "sources.html",
+                          {"sources": items, "pagination": pagination}, pages[0].updated))
     if search:
         pages.append(Page(urls.search(), "search.html", {}, pages[0].updated))
     by_source: dict[str, list[ArticleSummary]] = {s.id: [] for s in catalog.sources}

@@ -106,3 +106,55 @@ def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
     caption = Markup('<figcaption class="chart-caption">{}</figcaption>').format(summary)
     return Markup('<figure class="chart-figure">') + escape("").join(parts) + caption + \
         Markup("</figure>")
+
+
+def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type-arg]
+                 link: Callable[[str], str], zone: object) -> Markup:
+    """An article's edits along time: one mark per version, its area by the words the change
+    touched, cosmetic edits on a row of their own; each mark links to its diff (version 0
+    to the version page)."""
+    if len(versions) < 2:
+        return Markup("")
+    width, height, pad = 720, 96, 14
+    start = versions[0].fetched.timestamp()
+    span = max(1.0, versions[-1].fetched.timestamp() - start)
+    biggest = max((v.words_changed for v in versions), default=1) or 1
+    rows = {"change": 40, "cosmetic": 76}
+    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" '
+                    'viewBox="0 0 {} {}" width="100%" aria-labelledby="timeline-title '
+                    'timeline-desc">').format(width, height)]
+    counts = {k: sum(1 for v in versions[1:] if v.significance == k)
+              for k in ("major", "minor", "cosmetic", "none")}
+    words = sum(v.words_changed for v in versions)
+    desc = (f"{len(versions) - 1} changes between {_day_text(versions[0].fetched.date())} and "
+            f"{_day_text(versions[-1].fetched.date())}: {counts['major']} major, "
+            f"{counts['minor']} minor, {counts['cosmetic']} cosmetic; {words:,} words added "
+            "or removed in all.")
+    parts.append(Markup('<title id="timeline-title">Edit timeline</title>'))
+    parts.append(Markup('<desc id="timeline-desc">{}</desc>').format(desc))
+    for name, y in rows.items():
+        parts.append(Markup('<line class="chart-axis timeline-{}" x1="{}" y1="{}" x2="{}" '
+                            'y2="{}"/>').format(name, pad, y, width - pad, y))
+    parts.append(Markup('<text class="chart-label" x="{}" y="12">changes</text>').format(pad))
+    parts.append(Markup('<text class="chart-label" x="{}" y="{}">cosmetic</text>').format(
+        pad, rows["cosmetic"] - 8))
+    for v in versions:
+        x = pad + (width - 2 * pad) * (v.fetched.timestamp() - start) / span
+        if v.number == 0:
+            href, kind, y, r = link(urls.version(source, article, 0)), "first", rows["change"], 4
+            label = f"Version 0, first seen {_day_text(v.fetched.date())}"
+        else:
+            cosmetic = v.significance in ("cosmetic", "none")
+            kind = v.significance or "none"
+            y = rows["cosmetic"] if cosmetic else rows["change"]
+            r = 4 if cosmetic else 4 + 14 * (v.words_changed / biggest) ** 0.5
+            href = link(urls.diff(source, article, v.number - 1, v.number))
+            label = (f"Version {v.number}, {_day_text(v.fetched.date())}: {kind} change, "
+                     f"{v.words_added:,} words added, {v.words_removed:,} removed")
+        parts.append(Markup('<a href="{}"><title>{}</title><circle class="mark mark-{}" '
+                            'cx="{:.1f}" cy="{}" r="{:.1f}"/></a>').format(href, label, kind, x,
+                                                                          y, r))
+    parts.append(Markup("</svg>"))
+    caption = Markup('<figcaption class="chart-caption">{}</figcaption>').format(desc)
+    return Markup('<figure class="chart-figure">') + escape("").join(parts) + caption + \
+        Markup("</figure>")

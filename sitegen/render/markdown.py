@@ -7,6 +7,7 @@ source, and its link validator drops ``javascript:``, ``vbscript:``, ``file:`` a
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -27,3 +28,14 @@ def render(source: str, shift: int = 0) -> str:
             if token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
     return parser.renderer.render(tokens, parser.options, {})
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def shift_headings(html: str, shift: int) -> str:
+    """Move the headings of rendered HTML down by ``shift`` levels (h6 at most); the same as
+    rendering with ``shift``, without parsing the Markdown again."""
+    if not shift:
+        return html
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + shift)}>", html)

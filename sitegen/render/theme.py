@@ -21,9 +21,12 @@ from markupsafe import Markup
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, problem
-from sitegen.render import charts, helpers, timefmt
+from sitegen.render import charts, diffview, helpers, timefmt
 
 BUILTIN = Path(__file__).resolve().parent.parent / "themes"
+SIGNIFICANCE_NAMES = {"none": "No change", "cosmetic": "Cosmetic", "minor": "Minor change",
+                      "major": "Major change"}
+FIELD_NAMES = {"url": "Address", "byline": "Byline"}
 
 
 def safe_href(value: str | None) -> str | None:
@@ -76,9 +79,19 @@ class Theme:
         def activity_chart(context: Any, activity: Any, scope_url: str) -> Markup:
             return charts.activity_svg(activity, scope_url, lambda target: _link(context, target))
 
+        @jinja2.pass_context
+        def timeline(context: Any, summary: Any) -> Markup:
+            return charts.timeline_svg(list(summary.versions), summary.source, summary.id,
+                                       lambda target: _link(context, target), self.config.tz)
+
         env.globals.update(link=_link, asset=asset, safe_href=safe_href, config=self.config,
+                           timeline=timeline, feeds_enabled=bool(self.config.base_url),
                            urls=urls, activity_chart=activity_chart,
-                           month_names=timefmt.MONTHS, weekday_names=timefmt.WEEKDAYS)
+                           month_names=timefmt.MONTHS, weekday_names=timefmt.WEEKDAYS,
+                           significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
+                           diff_side=diffview.side_by_side, diff_inline=diffview.inline,
+                           diff_field=diffview.field, diff_describe=diffview.describe,
+                           diff_foldable=diffview.foldable)
         env.filters.update(helpers.filters(self.config))
         return env
 

@@ -1,0 +1,161 @@
+"""A body cut into blocks (paragraphs, headings, list items, quotes, code...), each tokenized.
+
+markdown-it finds where blocks start (its tokens carry source line maps); a block runs from
+its first line to the next block's first line, so the blocks partition the source exactly,
+blank lines and any lines markdown-it emits nothing for (link definitions) included. The
+first block also starts at line 1, taking any blank lines before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+
+from sitegen.diff.tokens import tokenize
+
+# markdown-it token type -> block kind. The first token opening on a line names the block,
+# so a quote's or a list item's first paragraph is a "quote" or a "list_item".
+_KINDS = {  # and "reference" (link definitions) and "blank" (whitespace-only body)
+    "paragraph_open": "paragraph",
+    "heading_open": "heading",
+    "fence": "code",
+    "code_block": "code",
+    "hr": "rule",
+    "html_block": "html",
+    "table_open": "table",
+    "list_item_open": "list_item",
+    "blockquote_open": "quote",
+}
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # Same dialect as sitegen.render.markdown; block rules only, inline content is not needed.
+    return MarkdownIt("commonmark", {"html": False}).disable(["inline", "text_join"])
+
+
+@dataclass(frozen=True, slots=True)
+class RawBlock:
+    kind: str
+    level: int  # heading level, or how deeply a list item / quote is nested (1 = top)
+    line: int  # 1-based first line in the body
+    start: int  # first token (index into Doc.keys)
+    end: int  # one past its last token
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """A body ready to diff. ``"".join(raws) == text``; keys and raws run in parallel."""
+
+    text: str
+    keys: list[str]
+    raws: list[str]
+    blocks: list[RawBlock]
+    owner: list[int]  # owner[token] = index of its block
+
+    def block_text(self, index: int) -> str:
+        block = self.blocks[index]
+        return "".join(self.raws[block.start : block.end])
+
+    def block_keys(self, index: int) -> tuple[str, ...]:
+        block = self.blocks[index]
+        return tuple(self.keys[block.start : block.end])
+
+
+def _starts(text: str) -> dict[int, tuple[str, int]]:
+    """{0-based line: (kind, level)} for every line a block starts on."""
+    # markdown-it turns a lone \r into a line break; keep its line numbers equal to ours.
+    source = text.replace("\r", " ") if "\r" in text else text
+    starts: dict[int, tuple[str, int]] = {}
+    covered: list[tuple[int, int]] = []
+    quotes = items = 0
+    for token in _parser().parse(source):
+        if token.level == 0 and token.map:
+            covered.append((token.map[0], token.map[1]))
+        kind = _KINDS.get(token.type)
+        if token.type == "blockquote_open":
+            quotes += 1
+        elif token.type == "blockquote_close":
+            quotes -= 1
+        elif token.type == "list_item_open":
+            items += 1
+        elif token.type == "list_item_close":
+            items -= 1
+        if kind is None or not token.map:
+            continue
+        line = token.map[0]
+        if line in starts:
+            continue
+        if kind == "heading":
+            level = int(token.tag[1:])
+        elif kind == "quote":
+            level = quotes
+        elif kind == "list_item":
+            level = items
+        else:
+            level = quotes or items
+            if quotes and kind == "paragraph":
+                kind = "quote"
+        starts[line] = (kind, level)
+    # Lines no block covers are link reference definitions (markdown-it keeps them aside):
+    # each run of them is a block of its own, so it can move without its neighbours.
+    lines = source.split("\n")
+    inside = [False] * (len(lines) + 1)
+    for first, stop in covered:
+        for line in range(first, min(stop, len(lines))):
+            inside[line] = True
+    for line, text in enumerate(lines):
+        if not inside[line] and text.strip() and line not in starts and (
+                line == 0 or inside[line - 1] or not lines[line - 1].strip()):
+            starts[line] = ("reference", 0)
+    return starts
+
+
+def _line_starts(text: str) -> dict[int, tuple[str, int]]:
+    """Plain text: every line that is not blank starts a paragraph."""
+    return {n: ("paragraph", 0) for n, line in enumerate(text.split("\n")) if line.strip()}
+
+
+def parse(text: str, plain: bool = False) -> Doc:
+    """Cut ``text`` into blocks and tokens: Markdown blocks, or with ``plain`` lines.
+
+    Blocks without a token are folded into the one before (or after); a text with no token
+    at all is one "blank" block holding one token with the empty key, so that even
+    whitespace-only bodies diff and reconstruct exactly."""
+    if not text:
+        return Doc(text, [], [], [], [])
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    starts = _line_starts(text) if plain else _starts(text)
+    firsts = sorted(line for line in starts if line < len(lines)) or [0]
+    bounds = [0, *firsts[1:], len(lines)]  # the first block takes the lines before it
+    keys: list[str] = []
+    raws: list[str] = []
+    blocks: list[RawBlock] = []
+    owner: list[int] = []
+    pending = ""  # text of token-less blocks, waiting for a block to join
+    for n in range(len(bounds) - 1):
+        first, stop = bounds[n], bounds[n + 1]
+        chunk = text[offsets[first] : min(offsets[stop], len(text))]
+        chunk_keys, chunk_raws = tokenize(chunk)
+        if not chunk_keys:
+            if raws:
+                raws[-1] += chunk
+            else:
+                pending += chunk
+            continue
+        if pending:
+            chunk_raws[0] = pending + chunk_raws[0]
+            pending = ""
+        kind, level = starts.get(firsts[n], ("paragraph", 0))
+        blocks.append(RawBlock(kind, level, firsts[n] + 1, len(keys), len(keys) + len(chunk_keys)))
+        owner.extend([len(blocks) - 1] * len(chunk_keys))
+        keys.extend(chunk_keys)
+        raws.extend(chunk_raws)
+    if not keys:
+        return Doc(text, [""], [text], [RawBlock("blank", 0, 1, 0, 1)], [0])
+    return Doc(text, keys, raws, blocks, owner)

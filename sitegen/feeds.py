@@ -1,0 +1,175 @@
+"""Feeds of changes, RSS 2.0 and Atom 1.0: for the whole archive, each source, each article,
+and the headline rewrites. Each entry carries the change itself, readable where feed readers
+strip styles: inline <del>/<ins>, trimmed to the changed paragraphs.
+
+Feeds need absolute URLs, which come from ``base_url``; without it no feed is written (the
+build says so) rather than feeds with broken links. The XML is made by ``feedgenerator``
+(Pelican's feed library), which escapes everything it is given.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import feedgenerator
+from markupsafe import Markup, escape
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.diff import Diff
+from sitegen.diff import html as diffhtml
+from sitegen.model import Article, SourceInfo, Version
+from sitegen.render import markdown
+from sitegen.render.diffview import describe
+
+MAX_CHANGED_BLOCKS = 12  # an entry shows at most this many changed paragraphs
+FIRST_BLOCKS = 4  # a first-seen entry shows the start of the text
+SIGNIFICANCE = {"none": "no change to the text", "cosmetic": "cosmetic change",
+                "minor": "minor change", "major": "major change"}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored version as a feed entry (article-relative facts and ready HTML)."""
+
+    source: str
+    article: str
+    source_name: str
+    number: int
+    fetched: datetime
+    headline: str
+    previous_headline: str | None  # when the headline changed
+    significance: str | None
+    path: str  # site-relative URL the entry links to
+    content: str  # HTML
+
+    @property
+    def id(self) -> str:
+        """Stable across rebuilds, and across renumbering: it names the capture, not its
+        number."""
+        name = f"sitegen:{self.source}/{self.article}@{self.fetched.astimezone(UTC).isoformat()}"
+        return uuid.uuid5(uuid.NAMESPACE_URL, name).urn
+
+    @property
+    def title(self) -> str:
+        if self.number == 0:
+            return f"First seen: {self.headline}"
+        if self.previous_headline is not None:
+            return (f"Version {self.number}, headline changed: «{self.previous_headline}» "
+                    f"→ «{self.headline}»")
+        kind = SIGNIFICANCE.get(self.significance or "", "change")
+        return f"Version {self.number} ({kind}): {self.headline}"
+
+
+def _first_seen(version: Version, link: str) -> str:
+    blocks = [b for b in version.body.split("\n\n") if b.strip()]
+    shown = markdown.render("\n\n".join(blocks[:FIRST_BLOCKS]), shift=1)
+    more = len(blocks) - FIRST_BLOCKS
+    tail = (Markup('<p><a href="{}">Read the whole text ({} more paragraphs)</a></p>').format(
+        link, more) if more > 0 else Markup('<p><a href="{}">Read it in the archive</a></p>')
+        .format(link))
+    return str(Markup("<p>First seen {}.</p>").format(_when(version.fetched)) + Markup(shown)
+               + tail)
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
+
+
+def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
+    parts = [Markup("<p><strong>{}</strong>: {}. Version {} was fetched {}; version {}, {}.</p>")
+             .format(SIGNIFICANCE.get(diff.significance, diff.significance).capitalize(),
+                     describe(diff), old.number, _when(old.fetched), new.number,
+                     _when(new.fetched))]
+    if diff.title:
+        parts.append(Markup("<p>Headline: {}</p>").format(Markup(diffhtml.field(diff.title))))
+    for change in diff.field_changes:
+        parts.append(Markup("<p>{}: {}</p>").format(change.name.capitalize(),
+                                                    Markup(diffhtml.field(change))))
+    changed = [html for is_change, html in diffhtml.inline_blocks(diff) if is_change]
+    unchanged = sum(1 for is_change, _ in diffhtml.inline_blocks(diff) if not is_change)
+    parts += [Markup(html) for html in changed[:MAX_CHANGED_BLOCKS]]
+    left_out = len(changed) - MAX_CHANGED_BLOCKS
+    note = []
+    if left_out > 0:
+        note.append(f"{left_out} more changed paragraphs")
+    if unchanged:
+        note.append(f"{unchanged} unchanged paragraphs")
+    parts.append(Markup('<p><a href="{}">See the full diff{}</a></p>').format(
+        link, f" ({', and '.join(note)} not shown here)" if note else ""))
+    return str(escape("").join(parts))
+
+
+def entries(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],
+            config: Config) -> list[Entry]:
+    """An entry for every version of the article, oldest first."""
+    base = config.base_url or ""
+    out = []
+    for version in article.versions:
+        n = version.number
+        if n == 0:
+            path = urls.version(article.source, article.id, 0)
+            content = _first_seen(version, base + path)
+            previous, significance = None, None
+        else:
+            old = article.versions[n - 1]
+            diff = diffs[(n - 1, n)]
+            path = urls.diff(article.source, article.id, n - 1, n)
+            content = _change(diff, old, version, base + path)
+            previous = old.title if old.title != version.title else None
+            significance = diff.significance
+        out.append(Entry(article.source, article.id, source.name, n, version.fetched,
+                         version.title, previous, significance, path, content))
+    return out
+
+
+class _Atom(feedgenerator.Atom1Feed):
+    def __init__(self, *args, fallback: datetime = EPOCH, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fallback = fallback
+
+    def latest_post_date(self) -> datetime:  # an empty feed must not take the current time
+        return max((i["updateddate"] for i in self.items), default=self.fallback)
+
+
+class _Rss(feedgenerator.Rss201rev2Feed):
+    def __init__(self, *args, fallback: datetime = EPOCH, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fallback = fallback
+
+    def latest_post_date(self) -> datetime:
+        return max((i["pubdate"] for i in self.items), default=self.fallback)
+
+
+def feed_files(config: Config, name: str, title: str, description: str, page: str,
+               items: Iterable[Entry], fallback: datetime = EPOCH, *,
+               with_source: bool = False) -> dict[str, bytes]:
+    """``<name>.atom`` and ``<name>.rss`` (site-relative paths) holding ``items``, newest
+    first as given."""
+    assert config.base_url, "feeds need base_url"
+    base = config.base_url
+    items = list(items)
+    files = {}
+    for suffix, kind in (("atom", _Atom), ("rss", _Rss)):
+        feed = kind(title=title, link=base + page, description=description,
+                    language=config.language, feed_url=f"{base}{name}.{suffix}",
+                    feed_guid=f"{base}{name}.{suffix}", fallback=fallback)
+        for entry in items:
+            heading = (f"{entry.source_name}: {entry.title}" if with_source else entry.title)
+            feed.add_item(title=heading, link=base + entry.path,
+                          description=entry.content if suffix == "rss" else heading,
+                          content=entry.content if suffix == "atom" else None,
+                          unique_id=entry.id, unique_id_is_permalink=False,
+                          pubdate=entry.fetched, updateddate=entry.fetched,
+                          author_name=entry.source_name)
+        files[f"{name}.{suffix}"] = feed.writeString("utf-8").encode("utf-8")
+    return files
+
+
+def newest(items: Iterable[Entry], count: int) -> list[Entry]:
+    return sorted(items, key=lambda e: (-e.fetched.timestamp(), e.source, e.article,
+                                        -e.number))[:count]

@@ -1,0 +1,89 @@
+"""Content hashes: what decides whether cached work can be reused.
+
+Keys are made from file *contents*, never from modification times (a CI checkout resets
+them). Times only decide whether a file must be read again to learn its hash: a file whose
+size and modification time are unchanged since the last build is not re-read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key(*parts: Any) -> str:
+    """A stable hash of plain values (strings, numbers, tuples, lists, dicts, None)."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=4)).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of sitegen's own code: a new version of the code invalidates every cache."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def files_key(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(str(path).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class Digests:
+    """sha256 of content files, remembered with the size and time they had when read."""
+
+    def __init__(self, known: dict[str, tuple[int, int, str]] | None = None):
+        self.known = known or {}
+        self.used: dict[str, tuple[int, int, str]] = {}
+        self.read = 0  # files read to hash them (cache misses)
+
+    def of(self, rel: str, path: Path) -> str:
+        stat = path.stat()
+        seen = self.known.get(rel)
+        if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+            self.used[rel] = seen
+            return seen[2]
+        self.read += 1
+        value = digest_bytes(path.read_bytes())
+        self.used[rel] = (stat.st_size, stat.st_mtime_ns, value)
+        return value
+
+
+def stable(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``value`` as plain, picklable data with a stable meaning, for keys of page inputs:
+    dataclasses by their fields, functions by name, times in ISO form. ``memo`` remembers
+    frozen dataclasses already seen (the same summaries appear on many list pages)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(stable(v, memo) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), stable(v, memo)) for k, v in value.items()))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        if memo is not None and id(value) in memo:
+            return memo[id(value)][1]
+        made = (type(value).__name__, *(stable(getattr(value, f.name), memo)
+                                        for f in dataclasses.fields(value)))
+        if memo is not None:
+            memo[id(value)] = (value, made)  # the value is kept so that its id stays its own
+        return made
+    if callable(value):
+        return getattr(value, "__qualname__", repr(value))
+    return repr(value)

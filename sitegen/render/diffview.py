@@ -1,0 +1,119 @@
+"""A diff as the archive's diff pages draw it: a side-by-side table and an inline view,
+with runs of unchanged paragraphs marked so that a long article can show only its changed
+paragraphs with some context (the page's script folds them; without script all is shown).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from sitegen.diff import Diff
+from sitegen.diff import html as diffhtml
+
+CONTEXT = 2  # unchanged paragraphs kept around each change when folded
+FOLD_FROM = 12  # articles with more blocks than this are folded by default
+
+
+def _folded(changes: list[bool]) -> list[int | None]:
+    """For each block, the number of the folded run it belongs to, or None if it is shown."""
+    keep = [False] * len(changes)
+    for n, change in enumerate(changes):
+        if change:
+            for k in range(max(0, n - CONTEXT), min(len(changes), n + CONTEXT + 1)):
+                keep[k] = True
+    runs: list[int | None] = []
+    run = -1
+    for n, kept in enumerate(keep):
+        if kept:
+            runs.append(None)
+        else:
+            if n == 0 or keep[n - 1]:
+                run += 1
+            runs.append(run)
+    return runs
+
+
+def _gap(run: int, count: int, columns: int) -> str:
+    noun = "paragraph" if count == 1 else "paragraphs"
+    button = (f'<button type="button" class="fold-open" data-run="{run}">Show {count} '
+              f"unchanged {noun}</button>")
+    if columns:
+        return f'<tr class="fold-gap" data-run="{run}"><td colspan="{columns}">{button}</td></tr>'
+    return f'<div class="fold-gap" data-run="{run}">{button}</div>'
+
+
+def _with_gaps(items: list[str], runs: list[int | None], columns: int) -> list[str]:
+    out: list[str] = []
+    for n, (item, run) in enumerate(zip(items, runs, strict=True)):
+        if run is not None and (n == 0 or runs[n - 1] != run):
+            out.append(_gap(run, runs.count(run), columns))
+        out.append(item)
+    return out
+
+
+def foldable(diff: Diff) -> bool:
+    return len(diff.blocks) > FOLD_FROM and any(op.is_change for op in diff.blocks)
+
+
+# The HTML below is built with plain strings for speed (a build draws tens of thousands of
+# these); every piece of article text in it comes from sitegen.diff.html, which escapes it,
+# and everything else is numbers and fixed words.
+
+def side_by_side(diff: Diff) -> Markup:
+    rows = diffhtml.rows(diff, screen_reader=True)
+    runs = _folded([row.is_change for row in rows])
+    items = []
+    for n, (row, run) in enumerate(zip(rows, runs, strict=True)):
+        classes = f"row-{row.kind}" + (" row-cosmetic" if row.cosmetic else "")
+        fold = f' data-fold="{run}"' if run is not None else ""
+        old_note = (f'<a class="move-link" href="#b{row.move_to}">moved to here</a>'
+                    if row.move_to is not None else "")
+        new_note = (f'<a class="move-link" href="#b{row.move_from}">moved from here</a>'
+                    if row.move_from is not None else "")
+        old_class = "old" if row.old is not None else "old empty"
+        new_class = "new" if row.new is not None else "new empty"
+        items.append(f'<tr id="b{n}" class="{classes}"{fold}>'
+                     f'<td class="{old_class}">{row.old or ""}{old_note}</td>'
+                     f'<td class="{new_class}">{row.new or ""}{new_note}</td></tr>')
+    return Markup("\n".join(_with_gaps(items, runs, 2)))
+
+
+def inline(diff: Diff) -> Markup:
+    blocks = diffhtml.inline_blocks(diff, screen_reader=True)
+    runs = _folded([change for change, _ in blocks])
+    items = []
+    for (change, html), run in zip(blocks, runs, strict=True):
+        fold = f' data-fold="{run}"' if run is not None else ""
+        items.append(f'<div class="inline-block{" is-change" if change else ""}"{fold}>'
+                     f"{html}</div>")
+    return Markup("\n".join(_with_gaps(items, runs, 0)))
+
+
+def field(diff_field: object) -> Markup:
+    return Markup(diffhtml.field(diff_field, screen_reader=True))  # type: ignore[arg-type]
+
+
+def field_cells(diff_field: object) -> tuple[Markup, Markup]:
+    old, new = diffhtml.field_cells(diff_field, screen_reader=True)  # type: ignore[arg-type]
+    return Markup(old), Markup(new)
+
+
+def describe(diff: Diff) -> str:
+    """'45 words added, 12 removed; 2 paragraphs changed, 1 moved; 8.2% of the text'."""
+    s = diff.stats
+    parts = []
+    if s.words_added or s.words_removed:
+        noun = "word" if s.words_added == 1 else "words"
+        parts.append(f"{s.words_added:,} {noun} added, {s.words_removed:,} removed")
+    blocks = [(s.blocks_changed, "changed"), (s.blocks_added, "added"),
+              (s.blocks_removed, "removed"), (s.blocks_moved, "moved")]
+    shown = [f"{n:,} {what}" for n, what in blocks if n]
+    if shown:
+        noun = "paragraph" if sum(n for n, _ in blocks) == 1 else "paragraphs"
+        parts.append(f"{noun}: " + ", ".join(shown))
+    if s.changed_share:
+        parts.append(f"{s.changed_share:.1%} of the text")
+    return "; ".join(parts) or "no change to the text"
+
+
+__all__ = ["describe", "field", "field_cells", "foldable", "inline", "side_by_side"]

@@ -1,0 +1,70 @@
+// Diff and history pages: switch between the side-by-side and inline views (the choice is
+// remembered), fold the unchanged paragraphs of long articles, and hide cosmetic changes.
+// Without JavaScript every view and paragraph is simply shown.
+
+const VIEW_KEY = "sitegen-diff-view";
+const COSMETIC_KEY = "sitegen-hide-cosmetic";
+
+function remember(key, value) {
+  try { localStorage.setItem(key, value); } catch { /* private mode: not remembered */ }
+}
+
+function recall(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+function setUpDiff(page) {
+  const buttons = [...page.querySelectorAll("[data-view-button]")];
+  const views = [...page.querySelectorAll("[data-view]")];
+  const toolbar = page.querySelector(".view-toolbar");
+  if (!views.length) return;
+  const show = (name) => {
+    for (const view of views) view.hidden = view.dataset.view !== name;
+    for (const button of buttons) {
+      button.setAttribute("aria-pressed", String(button.dataset.viewButton === name));
+    }
+  };
+  const narrow = window.matchMedia("(max-width: 46rem)").matches;
+  const stored = recall(VIEW_KEY);
+  show(stored === "side" || stored === "inline" ? stored : narrow ? "inline" : "side");
+  for (const button of buttons) {
+    button.addEventListener("click", () => {
+      show(button.dataset.viewButton);
+      remember(VIEW_KEY, button.dataset.viewButton);
+    });
+  }
+  if (toolbar) toolbar.hidden = false;
+
+  if (page.dataset.foldable === "true") page.classList.add("folded");
+  for (const button of page.querySelectorAll(".fold-open")) {
+    button.addEventListener("click", () => {
+      const run = button.dataset.run;
+      for (const el of page.querySelectorAll(`[data-fold="${run}"], .fold-gap[data-run="${run}"]`)) {
+        el.classList.add("opened");
+      }
+    });
+  }
+  const all = page.querySelector(".fold-all");
+  if (all) {
+    all.addEventListener("click", () => {
+      const folded = page.classList.toggle("folded");
+      all.setAttribute("aria-pressed", String(!folded));
+      all.textContent = folded ? "Show every paragraph" : "Show changed paragraphs only";
+    });
+  }
+}
+
+function setUpCosmetic(box) {
+  const label = box.closest("label");
+  const apply = () => document.documentElement.classList.toggle("hide-cosmetic", box.checked);
+  box.checked = recall(COSMETIC_KEY) === "1";
+  apply();
+  box.addEventListener("change", () => {
+    apply();
+    remember(COSMETIC_KEY, box.checked ? "1" : "0");
+  });
+  if (label) label.hidden = false;
+}
+
+for (const page of document.querySelectorAll("[data-diff]")) setUpDiff(page);
+for (const box of document.querySelectorAll("[data-hide-cosmetic]")) setUpCosmetic(box);

@@ -1,0 +1,158 @@
+"""The build cache never changes what a build produces: after every kind of change, an
+incremental build gives the same bytes as a clean build without the cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import output
+from sitegen.build import build
+from sitegen.errors import BuildError
+from sitegen.output import MARKER
+from tests.conftest import version_file, write
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def same_as_clean(project: Path, tmp_path: Path, **options) -> None:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    build(project, clean, cache=False, **options)
+    assert snapshot(project / "site") == snapshot(clean)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "p"
+    write(root / "sitegen.yaml", "title: Cached\n")
+    for s in ("alpha", "beta"):
+        write(root / f"content/{s}/_source.yaml", f"name: Source {s}\n")
+        for a in range(3):
+            for v in range(2):
+                write(root / f"content/{s}/story-{a}/{v}.md", version_file(
+                    f"Story {a} of {s} v{v}", f"2025-03-0{1 + a}T1{v}:00:00Z",
+                    f"First paragraph {a}.\n\nSecond paragraph, version {v}.\n"))
+    return root
+
+
+def test_every_kind_of_change_gives_the_clean_builds_bytes(archive: Path, tmp_path: Path) -> None:
+    first = build(archive)
+    assert (first.rebuilt, first.reused) == (6, 0)
+    same_as_clean(archive, tmp_path)
+
+    again = build(archive)
+    assert (again.rebuilt, again.reused, again.written, again.deleted) == (0, 6, 0, 0)
+
+    edit = archive / "content/alpha/story-1/1.md"
+    edit.write_text(edit.read_text().replace("Second paragraph", "Second, edited, paragraph"))
+    result = build(archive)
+    assert (result.rebuilt, result.reused) == (1, 5)
+    assert 0 < result.written < first.files
+    same_as_clean(archive, tmp_path)
+
+    write(archive / "content/beta/story-0/2.md",
+          version_file("Story 0 of beta, rewritten", "2025-03-09T09:00:00Z", "New.\n"))
+    assert build(archive).rebuilt == 1
+    same_as_clean(archive, tmp_path)
+
+    shutil.rmtree(archive / "content/alpha/story-2")
+    result = build(archive)
+    assert result.deleted > 0 and not (archive / "site/alpha/story-2").exists()
+    same_as_clean(archive, tmp_path)
+
+    write(archive / "content/gamma/new/0.md", version_file("Gamma", "2025-04-01T00:00:00Z", "G\n"))
+    build(archive)
+    same_as_clean(archive, tmp_path)
+
+    write(archive / "content/beta/_source.yaml", "name: Beta, renamed\n")
+    result = build(archive)
+    assert result.rebuilt == 3  # the source's name is on every page of its articles
+    assert "Beta, renamed" in (archive / "site/beta/story-1/v0/index.html").read_text()
+    same_as_clean(archive, tmp_path)
+
+    write(archive / "themes/default/templates/footer.html", "<p>New footer</p>\n")
+    result = build(archive)
+    assert result.reused == 0  # a theme change re-renders everything
+    assert "New footer" in (archive / "site/index.html").read_text()
+    same_as_clean(archive, tmp_path)
+
+    write(archive / "sitegen.yaml", "title: Cached, retitled\npage_size: 2\n")
+    build(archive)
+    same_as_clean(archive, tmp_path)
+
+    build(archive, search=False)
+    assert not (archive / "site/pagefind").exists()
+    same_as_clean(archive, tmp_path, search=False)
+
+
+def test_a_failed_incremental_build_changes_nothing(archive: Path) -> None:
+    build(archive)
+    before = snapshot(archive / "site")
+    write(archive / "content/alpha/story-0/9.md", "---\ntitle: [\n---\n")
+    edit = archive / "content/beta/story-0/1.md"
+    edit.write_text(edit.read_text() + "\nMore.\n")
+    with pytest.raises(BuildError):
+        build(archive)
+    assert snapshot(archive / "site") == before
+    (archive / "content/alpha/story-0/9.md").unlink()
+    # The failed build saved nothing: only the edited article differs from the cached state.
+    assert build(archive).rebuilt == 1
+
+
+def test_new_modification_times_alone_rebuild_nothing(archive: Path) -> None:
+    build(archive)
+    for path in (archive / "content").rglob("*.md"):
+        os.utime(path, (1, 1))  # as a fresh checkout would
+    result = build(archive)
+    assert (result.rebuilt, result.written) == (0, 0)
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    for a in range(40):
+        for v in range(2):
+            write(root / f"content/s{a % 3}/a{a}/{v}.md", version_file(
+                f"Article {a} v{v}", f"2025-05-{1 + a % 28:02d}T0{v}:00:00Z", f"Text {a} {v}\n"))
+    build(root, tmp_path / "serial", jobs=1, cache=False)
+    build(root, tmp_path / "parallel", jobs=2, cache=False)
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+
+
+def test_an_interrupted_update_makes_the_next_build_start_afresh(archive: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    build(archive)
+    edit = archive / "content/alpha/story-0/1.md"
+    edit.write_text(edit.read_text() + "\nAn addition.\n")
+    real = os.replace
+    calls = {"n": 0}
+
+    def interrupted(src, dst):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(output, "_move", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(archive)
+    monkeypatch.undo()
+    assert (archive / "site" / MARKER).read_text().endswith("updating\n")
+    result = build(archive)
+    assert result.reused == 0  # the output could not be trusted: everything was rebuilt
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_corrupted_cache_is_ignored(archive: Path, tmp_path: Path) -> None:
+    build(archive)
+    for state in (archive / ".sitegen-cache").glob("state-*.pickle"):
+        state.write_bytes(b"not a pickle")
+    result = build(archive)
+    assert result.reused == 0
+    same_as_clean(archive, tmp_path)

@@ -1,0 +1,174 @@
+"""The diff pages of the demo archive and their behaviour in a real browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from tests.conftest import ROOT, version_file, write
+from tests.pages_server import serve
+
+BBC = "bbc/c9wpy9x890wo/"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("diffs") / "site"
+    build(ROOT, out, search=False)
+    return out
+
+
+def test_a_diff_page_for_each_change_and_for_first_against_latest(demo: Path) -> None:
+    pages = sorted(p.parent.name for p in (demo / BBC / "diff").glob("*/index.html"))
+    assert pages == ["0-1", "0-4", "1-2", "2-3", "3-4"]
+    history = (demo / BBC / "index.html").read_text()
+    for pair in ("0-1", "1-2", "2-3", "3-4", "0-4"):
+        assert f'href="diff/{pair}/"' in history
+    version = (demo / BBC / "v2/index.html").read_text()
+    assert 'href="../diff/1-2/"' in version and 'href="../diff/2-3/"' in version
+
+
+def test_history_shows_size_and_significance(demo: Path) -> None:
+    history = (demo / BBC / "index.html").read_text()
+    rows = re.findall(r'<tr class="([^"]*)">\s*<th scope="row"><a href="v(\d)/"', history)
+    assert [(n, cls.replace("is-latest", "").strip()) for cls, n in rows] == [
+        ("0", ""), ("1", "change-minor"), ("2", "change-cosmetic"), ("3", "change-major"),
+        ("4", "change-major")]
+    assert "Cosmetic</span>" in history and "Major change</span>" in history
+    assert re.search(r'class="plus">\+13</span> <span class="minus">−10</span>', history)
+
+
+def test_diff_page_content(demo: Path) -> None:
+    page = (demo / BBC / "diff/0-1/index.html").read_text()
+    assert "Minor change</span>" in page
+    assert '<dd class="diff-headline">Starmer <del>' in page  # the headline change, apart
+    assert "moved from here" in page and "moved to here" in page
+    assert 'class="diff-sr">[removed: </span>' in page and 'class="diff-sr">[added: </span>' in page
+    assert re.search(r'>stop<span class="diff-sr">\]</span></del>', page)
+    assert re.search(r'>stopped<span class="diff-sr">\]</span></ins>', page)
+    cosmetic = (demo / BBC / "diff/1-2/index.html").read_text()
+    assert "Cosmetic</span>" in cosmetic
+
+
+def open_page(browser, url: str, **options):
+    context = browser.new_context(**options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.errors = errors
+    return context, page
+
+
+def test_view_switch_is_remembered_and_folding_expands(demo: Path, browser) -> None:
+    with serve(demo, "/repo/") as root:
+        context, page = open_page(browser, root + BBC + "diff/0-1/")
+        side, inline = page.locator(".view-side"), page.locator(".view-inline")
+        assert side.is_visible() and not inline.is_visible()
+        page.click("text=Inline")
+        assert inline.is_visible() and not side.is_visible()
+        assert page.locator(".view-inline ins").first.is_visible()
+        # Long article: folded to the changed paragraphs, with a way to see the rest.
+        hidden_rows = page.locator(".view-inline [data-fold]")
+        assert hidden_rows.count() > 0 and not hidden_rows.first.is_visible()
+        page.locator(".view-inline .fold-open").first.click()
+        assert hidden_rows.first.is_visible()
+        # The choice of view is remembered on the next diff page.
+        page.goto(root + BBC + "diff/3-4/")
+        assert page.locator(".view-inline").is_visible()
+        assert not page.locator(".view-side").is_visible()
+        page.click("text=Side by side")
+        page.click("text=Show every paragraph")
+        assert page.locator(".view-side tr[data-fold]").first.is_visible()
+        page.goto(root + BBC + "diff/2-3/")
+        assert page.locator(".view-side").is_visible()
+        assert page.errors == []
+        context.close()
+
+
+def test_hide_cosmetic_changes_is_remembered(demo: Path, browser) -> None:
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC)
+        cosmetic = page.locator("tr.change-cosmetic")
+        assert cosmetic.is_visible()
+        page.check("[data-hide-cosmetic]")
+        assert not cosmetic.is_visible()
+        page.reload()
+        assert not page.locator("tr.change-cosmetic").is_visible()
+        assert page.locator("tr.change-major").first.is_visible()
+        context.close()
+
+
+def test_without_javascript_everything_is_shown(demo: Path, browser) -> None:
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "diff/0-1/", java_script_enabled=False)
+        assert page.locator(".view-side").is_visible() and page.locator(".view-inline").is_visible()
+        assert page.locator(".view-side tr[data-fold]").first.is_visible()
+        assert not page.locator(".view-toolbar").is_visible()
+        context.close()
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _rgb(css: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in re.findall(r"[\d.]+", css)[:3])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_removed_and_added_text_do_not_rely_on_colour(demo: Path, browser, scheme: str) -> None:
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "diff/0-1/", color_scheme=scheme)
+        for tag, line in (("del", "line-through"), ("ins", "underline")):
+            style = page.eval_on_selector(
+                f".view-side {tag}", "e => { const s = getComputedStyle(e); return "
+                "[s.textDecorationLine, s.color, s.backgroundColor]; }")
+            assert line in style[0]
+            fg, bg = _luminance(_rgb(style[1])), _luminance(_rgb(style[2]))
+            ratio = (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
+            assert ratio >= 4.5, (tag, scheme, style, ratio)
+        context.close()
+
+
+def test_a_revert_is_shown(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    texts = ["Original text.\n", "Changed text.\n", "Original text.\n"]
+    for n, text in enumerate(texts):
+        extra = {"reverts_to": "2025-03-07T10:00:00Z"} if n == 2 else {}
+        write(root / f"content/s/a/{n}.md",
+              version_file("T", f"2025-03-07T1{n}:00:00Z", text, **extra))
+    build(root, tmp_path / "out", search=False)
+    history = (tmp_path / "out/s/a/index.html").read_text()
+    assert "restores version 0" in history
+    diff = (tmp_path / "out/s/a/diff/1-2/index.html").read_text()
+    assert "This version restores the text of" in diff
+
+
+def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_diff(demo: Path) -> None:
+    from xml.etree import ElementTree
+
+    history = (demo / BBC / "index.html").read_text()
+    svg = re.search(r'<svg[^>]*class="chart timeline".*?</svg>', history, re.S).group(0)
+    tree = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    links = tree.findall(f"{ns}a")
+    assert [a.get("href") for a in links] == [
+        "v0/", "diff/0-1/", "diff/1-2/", "diff/2-3/", "diff/3-4/"]
+    marks = [a.find(f"{ns}circle") for a in links]
+    assert [m.get("class") for m in marks] == [
+        "mark mark-first", "mark mark-minor", "mark mark-cosmetic", "mark mark-major",
+        "mark mark-major"]
+    # The cosmetic edit sits on its own row; bigger changes get bigger marks.
+    assert marks[2].get("cy") != marks[1].get("cy")
+    assert float(marks[4].get("r")) > float(marks[1].get("r"))
+    xs = [float(m.get("cx")) for m in marks]
+    assert xs == sorted(xs)  # along time
+    assert tree.find(f"{ns}desc").text.startswith("4 changes between 7 March 2025 and 8 March 2025")
