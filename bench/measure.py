@@ -13,7 +13,9 @@ parallel rendering are coming). How each figure is taken:
   ``VmHWM`` is the kernel's own high-water mark, so a sample misses only growth in the last
   interval before a process exits. It also gives each descendant's lifetime (first to last
   sample: its wall time, to within two intervals) and the largest sum of the tree's
-  ``VmRSS`` at one instant.
+  ``VmRSS`` at one instant, with and without the processes named ``apart`` (the search
+  indexer). Worker processes forked from sitegen share pages with it, which a sum of RSS
+  counts once per process: for a parallel build that sum is an upper bound.
 - **other CPU**: the machine's busy CPU time over the run (``/proc/stat``) less the run's
   own: what other processes took meanwhile. On a shared 2-core machine this says whether a
   figure was disturbed.
@@ -60,6 +62,8 @@ class Run:
     sys_s: float = 0.0
     tree_maxrss_kib: int = 0  # ru_maxrss from wait4: the largest process of the tree
     concurrent_peak_kib: int = 0  # the largest sum of VmRSS over the tree at one sample
+    # the same sum without the processes named ``apart`` (sitegen and its workers alone)
+    concurrent_rest_kib: int = 0
     others_cpu_s: float = 0.0  # busy CPU time of the machine not spent by this run
     timed_out: bool = False
     stdout: str = ""
@@ -127,17 +131,17 @@ def _tree(root: int) -> list[int]:
 
 
 class Sampler(threading.Thread):
-    def __init__(self, root: int, started: float) -> None:
+    def __init__(self, root: int, started: float, apart: str) -> None:
         super().__init__(daemon=True)
-        self.root, self.started = root, started
+        self.root, self.started, self.apart = root, started, apart
         self.procs: dict[int, Proc] = {}
-        self.concurrent = 0
+        self.concurrent = self.rest = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
             now = time.perf_counter() - self.started
-            total = 0
+            total = rest = 0
             for pid in _tree(self.root):
                 status = _status(pid)
                 if status is None:
@@ -148,20 +152,24 @@ class Sampler(threading.Thread):
                 proc.peak_kib = max(proc.peak_kib, hwm)
                 proc.cpu_s = _cpu(pid) or proc.cpu_s
                 total += rss
+                if not (self.apart and name.startswith(self.apart)):
+                    rest += rss
             self.concurrent = max(self.concurrent, total)
+            self.rest = max(self.rest, rest)
             self.stop.wait(SAMPLE)
 
 
 def run_measured(argv: list[str], cwd: Path | None = None, timeout: float = 900.0,
-                 env: dict[str, str] | None = None) -> Run:
-    """Run ``argv`` to the end (or kill its process group after ``timeout`` seconds)."""
+                 env: dict[str, str] | None = None, apart: str = "") -> Run:
+    """Run ``argv`` to the end (or kill its process group after ``timeout`` seconds).
+    Processes whose name starts with ``apart`` are left out of ``concurrent_rest_kib``."""
     result = Run(argv=list(argv))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         busy = busy_cpu()
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
-        sampler = Sampler(proc.pid, started)
+        sampler = Sampler(proc.pid, started, apart)
         sampler.start()
 
         def kill() -> None:
@@ -182,6 +190,7 @@ def run_measured(argv: list[str], cwd: Path | None = None, timeout: float = 900.
         result.tree_maxrss_kib = usage.ru_maxrss
         result.others_cpu_s = max(0.0, busy - result.cpu_s)
         result.concurrent_peak_kib = sampler.concurrent
+        result.concurrent_rest_kib = sampler.rest
         result.procs = sorted(sampler.procs.values(),
                               key=lambda p: (p.pid != proc.pid, p.first))
         out.seek(0)

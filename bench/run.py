@@ -52,7 +52,9 @@ _SUMMARY = re.compile(r"Built (?P<sources>[\d,]+) sources?, (?P<articles>[\d,]+)
                       r"(?P<versions>[\d,]+) versions?: (?P<pages>[\d,]+) pages? "
                       r"\((?P<files>[\d,]+) files?\).*? in (?P<seconds>[\d.]+) s")
 # Cache figures, in whatever words a future summary line or --stats output uses them.
-_CACHE = (re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:cache\s*)?hits?", re.I),
+_CACHE = (re.compile(r"(?P<hits>[\d,]+) articles? reused, (?P<misses>[\d,]+) rebuilt", re.I),
+          re.compile(r"hit rate\s*(?P<pct>\d+(?:\.\d+)?)\s*%", re.I),
+          re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:cache\s*)?hits?", re.I),
           re.compile(r"cache\D{0,40}?(?P<hits>[\d,]+)\s*(?:hits?\s*)?(?:of|/)\s*(?P<total>[\d,]+)",
                      re.I),
           re.compile(r"(?P<hits>[\d,]+)\s*(?:cache\s*)?hits?\D{0,20}?(?P<misses>[\d,]+)\s*miss",
@@ -77,6 +79,9 @@ class Step:
     articles: int | None = None
     pages_per_s: float | None = None
     sitegen_peak_mib: float | None = None  # sitegen's own process (sampled VmHWM)
+    # sitegen with its worker processes, if any: the largest sum of their RSS at one sample
+    # (an upper bound: forked workers share pages with the main process)
+    sitegen_all_peak_mib: float | None = None
     tree_peak_mib: float = 0.0  # wait4 ru_maxrss: largest process of the tree
     concurrent_peak_mib: float = 0.0  # largest sum of the tree's RSS at one sample
     indexer_s: float | None = None  # the indexer process's lifetime (sampled)
@@ -178,7 +183,7 @@ def measure_build(name: str, project: Path, sitegen: list[str], args: list[str],
         shutil.rmtree(project / "site", ignore_errors=True)
         shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
     command = [*sitegen, "build", "-C", str(project), *args]
-    run = run_measured(command, timeout=timeout)
+    run = run_measured(command, timeout=timeout, apart=INDEXER[:15])
     step = Step(name=name, command=command, ok=run.returncode == 0 and not run.timed_out)
     fill(step, run)
     if run.timed_out:
@@ -197,6 +202,7 @@ def fill(step: Step, run: Run) -> None:
     step.concurrent_peak_mib = run.concurrent_peak_kib / 1024
     if run.root:
         step.sitegen_peak_mib = run.root.peak_kib / 1024
+        step.sitegen_all_peak_mib = max(run.root.peak_kib, run.concurrent_rest_kib) / 1024
     indexers = run.descendants(INDEXER[:15])
     if indexers:
         step.indexer_s = sum(p.seconds for p in indexers)
@@ -409,7 +415,8 @@ def targets(datasets: list[Dataset], grown: dict[str, Any]) -> list[dict[str, An
                                (search, 120, "full build, with search <= 120 s")):
         add(label, f"{step.wall_s:.2f} s" if step else "not measured / failed",
             step.wall_s <= limit if step else None)
-    peaks = {s.name: s.sitegen_peak_mib for s in data.steps if s.ok and s.sitegen_peak_mib}
+    peaks = {s.name: s.sitegen_all_peak_mib or s.sitegen_peak_mib for s in data.steps
+             if s.ok and (s.sitegen_all_peak_mib or s.sitegen_peak_mib)}
     top = max(peaks, key=peaks.__getitem__) if peaks else None
     add("sitegen peak memory <= 1 GiB (largest of all builds)",
         f"{peaks[top]:.1f} MiB ({top})" if top else "not measured",
@@ -463,14 +470,15 @@ def print_dataset(console: Console, data: Dataset) -> None:
     table = Table(title=f"{data.name}: {data.articles:,} articles, {data.versions:,} versions"
                         f" ({data.prepared_s:.2f} s to prepare)", title_justify="left")
     for column in ("build", "wall s", "CPU s", "other CPU s", "pages", "pages/s",
-                   "sitegen peak MiB", "tree peak MiB", "indexer s", "indexer peak MiB",
-                   "index bytes", "largest page B", "cache hits"):
+                   "sitegen peak MiB", "with workers MiB", "tree peak MiB", "indexer s",
+                   "indexer peak MiB", "index bytes", "largest page B", "cache hits"):
         table.add_column(column)
     notes = []
     for s in data.steps:
         table.add_row(s.name, _f(s.wall_s), _f(s.cpu_s), _f(s.others_cpu_s), _f(s.pages, ","),
                       _f(s.pages_per_s, ".1f"), _f(s.sitegen_peak_mib, ".1f"),
-                      _f(s.tree_peak_mib, ".1f"), _f(s.indexer_s), _f(s.indexer_peak_mib, ".1f"),
+                      _f(s.sitegen_all_peak_mib, ".1f"), _f(s.tree_peak_mib, ".1f"),
+                      _f(s.indexer_s), _f(s.indexer_peak_mib, ".1f"),
                       _f(s.index_bytes, ","), _f(s.largest_html_bytes, ","), s.cache)
         if len(s.walls_s) > 1:
             notes.append(f"{s.name}: fastest of " + ", ".join(f"{w:.2f}" for w in s.walls_s)
@@ -483,7 +491,7 @@ def print_dataset(console: Console, data: Dataset) -> None:
     elif h is not None:
         table.add_row("Hugo, same version pages", _f(h["wall_s"]), _f(h["cpu_s"]),
                       _f(h["others_cpu_s"]), _f(h["pages"], ","),
-                      _f(h["pages"] / h["wall_s"], ".1f"), "-", _f(h["peak_mib"], ".1f"),
+                      _f(h["pages"] / h["wall_s"], ".1f"), "-", "-", _f(h["peak_mib"], ".1f"),
                       "-", "-", "-", "-", "-")
         ratio = h.get("ratio")
         if len(h["walls_s"]) > 1:

@@ -88,6 +88,11 @@ def test_cache_rate_parsing() -> None:
     assert bench_run.cache_rate("cache: 97.5% hits") == "97.5 %"
     assert bench_run.cache_rate("cache 990/1,000 articles") == "99.0 % (990/1,000)"
     assert bench_run.cache_rate("45 hits, 5 misses") == "90.0 % (45/50)"
+    # sitegen's own line since the cache landed
+    assert bench_run.cache_rate("Cache: 1,000 articles reused, 1 rebuilt (hit rate 99.9%); "
+                                "3 files written, 0 deleted") == "99.9 % (1,000/1,001)"
+    assert bench_run.cache_rate("Cache: 0 articles reused, 20 rebuilt; 300 files written, "
+                                "0 deleted") == "0.0 % (0/20)"
 
 
 def test_hugo_site_has_one_page_per_version(tmp_path: Path) -> None:
