@@ -50,12 +50,12 @@ def dataset(data: dict[str, Any]) -> list[str]:
     lines = [f"### {data['name']}: {data['articles']:,} articles, {data['versions']:,} versions",
              "", f"Prepared in {data['prepared_s']:.2f} s ({data['prepared']}).", "",
              "| build | wall s | CPU s | other CPU s | pages | pages/s | sitegen peak MiB | "
-             "tree peak MiB | concurrent peak MiB | indexer s | indexer peak MiB | "
-             "index bytes (files) | largest page B | cache hits |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "with workers MiB | tree peak MiB | concurrent peak MiB | indexer s | "
+             "indexer peak MiB | index bytes (files) | largest page B | cache hits |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in data["steps"]:
         if not s["ok"]:
-            lines.append(f"| {s['name']} | {_f(s['wall_s'])} | | | | | | | | | | | | "
+            lines.append(f"| {s['name']} | {_f(s['wall_s'])} | | | | | | | | | | | | | "
                          f"FAILED: {s['note']} |")
             continue
         index = (f"{s['index_bytes']:,} ({s['index_files']:,})" if s["index_bytes"]
@@ -63,7 +63,8 @@ def dataset(data: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {s['name']} | {_f(s['wall_s'])} | {_f(s['cpu_s'])} | {_f(s['others_cpu_s'])} | "
             f"{s['pages']:,} | {_f(s['pages_per_s'], '.1f')} | "
-            f"{_f(s['sitegen_peak_mib'], '.1f')} | {_f(s['tree_peak_mib'], '.1f')} | "
+            f"{_f(s['sitegen_peak_mib'], '.1f')} | {_f(s.get('sitegen_all_peak_mib'), '.1f')} | "
+            f"{_f(s['tree_peak_mib'], '.1f')} | "
             f"{_f(s['concurrent_peak_mib'], '.1f')} | {_f(s['indexer_s'])} | "
             f"{_f(s['indexer_peak_mib'], '.1f')} | {index} | "
             f"{s['largest_html_bytes']:,} | {s['cache']} |")
@@ -72,7 +73,7 @@ def dataset(data: dict[str, Any]) -> list[str]:
         lines.append(
             f"| Hugo, same {h['pages']:,} version pages | {_f(h['wall_s'])} | {_f(h['cpu_s'])} "
             f"| {_f(h['others_cpu_s'])} | {h['pages']:,} | {_f(h['pages'] / h['wall_s'], '.1f')}"
-            f" | – | {_f(h['peak_mib'], '.1f')} | – | – | – | – | – | – |")
+            f" | – | – | {_f(h['peak_mib'], '.1f')} | – | – | – | – | – | – |")
     lines.append("")
     for s in data["steps"]:
         if len(s.get("walls_s") or []) > 1:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import platform
 import re
@@ -151,10 +152,13 @@ def cache_rate(output: str) -> str:
             continue
         found = match.groupdict()
         if found.get("pct"):
-            return f"{float(found['pct']):.1f} %"
+            return f"{found['pct']} %"
         hits = _int(found["hits"])
         total = _int(found["total"]) if found.get("total") else hits + _int(found["misses"])
-        return f"{100 * hits / total:.1f} % ({hits:,}/{total:,})" if total else "0 hits of 0"
+        if not total:
+            return "0 hits of 0"
+        # Truncated, never rounded up: 9,999 of 10,000 is 99.99 %, not 100 %.
+        return f"{math.floor(10000 * hits / total) / 100:.2f} % ({hits:,}/{total:,})"
     return "n/a (no cache yet)"
 
 

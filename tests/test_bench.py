@@ -86,13 +86,15 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
 def test_cache_rate_parsing() -> None:
     assert bench_run.cache_rate("Built 1 source: 3 pages") == "n/a (no cache yet)"
     assert bench_run.cache_rate("cache: 97.5% hits") == "97.5 %"
-    assert bench_run.cache_rate("cache 990/1,000 articles") == "99.0 % (990/1,000)"
-    assert bench_run.cache_rate("45 hits, 5 misses") == "90.0 % (45/50)"
-    # sitegen's own line since the cache landed
+    assert bench_run.cache_rate("cache 990/1,000 articles") == "99.00 % (990/1,000)"
+    assert bench_run.cache_rate("45 hits, 5 misses") == "90.00 % (45/50)"
+    # sitegen's own line since the cache landed; never rounded up
+    assert bench_run.cache_rate("Cache: 9,999 articles reused, 1 rebuilt (hit rate 100.0%)"
+                                ) == "99.99 % (9,999/10,000)"
     assert bench_run.cache_rate("Cache: 1,000 articles reused, 1 rebuilt (hit rate 99.9%); "
-                                "3 files written, 0 deleted") == "99.9 % (1,000/1,001)"
+                                "3 files written, 0 deleted") == "99.90 % (1,000/1,001)"
     assert bench_run.cache_rate("Cache: 0 articles reused, 20 rebuilt; 300 files written, "
-                                "0 deleted") == "0.0 % (0/20)"
+                                "0 deleted") == "0.00 % (0/20)"
 
 
 def test_hugo_site_has_one_page_per_version(tmp_path: Path) -> None:
