@@ -1,0 +1,241 @@
+"""A synthetic archive of any size, the same bytes for the same seed.
+
+    python -m bench.synthetic OUT_DIR --articles N --versions V [--sources S] [--seed 1]
+                              [--words 630]
+    python -m bench.synthetic OUT_DIR --add-version [SOURCE/ARTICLE] [--seed 1]
+    python -m bench.synthetic OUT_DIR --touch-template
+
+The first form writes a whole sitegen project (sitegen.yaml and content/). Each article has
+exactly V stored versions, each one an edit of the last (see ``bench.prose``), fetched
+minutes to days apart; first captures are spread over 2025 so that the date archives have
+hundreds of days. The other two forms change an existing project the way the rebuild
+measurements need: one new version of one article, and an override of one template.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import shutil
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from bench import prose
+
+YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
+OUTLETS = ("herald", "courier", "gazette", "chronicle", "observer", "post", "echo",
+           "standard", "mercury", "argus", "sentinel", "tribune")
+MIN_GAP, MAX_GAP = 3.0, 4 * 24 * 60.0  # minutes between stored versions
+TEMPLATE = "footer.html"
+
+
+@dataclass
+class Summary:
+    """What was written: counts, and how often each kind of edit was made."""
+
+    sources: int = 0
+    articles: int = 0
+    versions: int = 0
+    bytes: int = 0
+    edits: Counter[str] = field(default_factory=Counter)
+    days: set[str] = field(default_factory=set)
+
+
+def source_ids(count: int) -> list[str]:
+    return [f"{OUTLETS[i % len(OUTLETS)]}{'' if i < len(OUTLETS) else i // len(OUTLETS) + 1}"
+            for i in range(count)]
+
+
+def style_of(index: int) -> prose.Style:
+    """Half the outlets write straight quotes, half curly; dashes vary the same way."""
+    return prose.Style(prose.STRAIGHT if index % 2 == 0 else prose.CURLY,
+                       prose.DASHES[index % len(prose.DASHES)])
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def gap(rng: random.Random) -> timedelta:
+    """Minutes to days: log-uniform, so most edits come within hours, some days later."""
+    return timedelta(minutes=math.exp(rng.uniform(math.log(MIN_GAP), math.log(MAX_GAP))),
+                     seconds=rng.randrange(60))
+
+
+def version_text(title: str, fetched: datetime, url: str, published: datetime,
+                 byline: str | None, paras: list[str]) -> str:
+    # JSON-style double quotes are valid YAML and keep headlines with colons or quotes safe.
+    lines = ["---", f"title: {_quoted(title)}", f"fetched: {stamp(fetched)}", f"url: {url}",
+             f"published: {stamp(published)}"]
+    if byline:
+        lines.append(f"byline: {_quoted(byline)}")
+    return "\n".join([*lines, "---", "\n\n".join(paras), ""])
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def article_id(rng: random.Random) -> str:
+    return "c" + "".join(rng.choices("0123456789abcdefghijklmnopqrstuvwxyz", k=11))
+
+
+def write_article(folder: Path, rng: random.Random, style: prose.Style, source: str,
+                  versions: int, words: int, summary: Summary) -> None:
+    title = prose.headline(rng)
+    paras = prose.body(rng, style, words)
+    url = f"https://www.{source}.example/news/{folder.name}"
+    fetched = YEAR_START + timedelta(minutes=rng.randrange(365 * 24 * 60))
+    published = fetched - timedelta(minutes=rng.randrange(0, 180))
+    byline = f"By {prose.name(rng)}" if rng.random() < 0.6 else None
+    folder.mkdir(parents=True)
+    for number in range(versions):
+        if number:
+            title, paras, kinds = prose.edit(rng, title, paras, style)
+            summary.edits.update(kinds)
+            fetched += gap(rng)
+        text = version_text(title, fetched, url, published, byline, paras)
+        data = text.encode("utf-8")
+        (folder / f"{stamp(fetched).replace(':', '-')}.md").write_bytes(data)
+        summary.versions += 1
+        summary.bytes += len(data)
+        summary.days.add(stamp(fetched)[:10])
+
+
+def generate(out: Path, articles: int, versions: int, sources: int = 10, seed: int = 1,
+             words: int = 630) -> Summary:
+    """Write the project into ``out`` (its content/ must not exist yet)."""
+    if articles < 1 or versions < 1 or sources < 1:
+        raise ValueError("articles, versions and sources must be at least 1")
+    content = out / "content"
+    if content.exists():
+        raise FileExistsError(f"{content} exists; remove it or pick another folder")
+    content.mkdir(parents=True)
+    (out / "sitegen.yaml").write_text(
+        f"title: Synthetic archive ({articles:,} articles x {versions} versions)\n"
+        "description: Generated by bench/synthetic.py for the benchmark.\n"
+        "base_url: https://archive.example/\nlanguage: en-GB\ntimezone: Europe/London\n",
+        encoding="utf-8")
+    rng = random.Random(seed)
+    ids = source_ids(min(sources, articles))
+    summary = Summary(sources=len(ids))
+    seen: set[str] = set()
+    for source in ids:
+        (content / source).mkdir()
+        (content / source / "_source.yaml").write_text(
+            f"name: The {source.capitalize()}\nurl: https://www.{source}.example/\n"
+            f"description: A synthetic outlet.\n", encoding="utf-8")
+    for n in range(articles):
+        index = n % len(ids)
+        aid = article_id(rng)
+        while aid in seen:
+            aid = article_id(rng)
+        seen.add(aid)
+        write_article(content / ids[index] / aid, rng, style_of(index), ids[index], versions,
+                      words, summary)
+        summary.articles += 1
+    return summary
+
+
+def _split(path: Path) -> tuple[list[str], dict, str]:  # type: ignore[type-arg]
+    """(front-matter lines, front matter parsed, body) of a version file."""
+    text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    _, front, body = text.split("---\n", 2)
+    return front.splitlines(), yaml.safe_load(front) or {}, body
+
+
+def _when(value: object) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def first_article(content: Path) -> Path:
+    return next(a for s in sorted(content.iterdir())
+                if s.is_dir() and not s.name.startswith((".", "_"))
+                for a in sorted(s.iterdir()) if a.is_dir() and not a.name.startswith("."))
+
+
+def add_version(project: Path, article: str | None = None, seed: int = 1) -> Path:
+    """Store one new version of one article (default: the first, in name order), an edit of
+    its latest version fetched a few hours later. Works on any project, synthetic or not:
+    the other front-matter lines are kept as they are."""
+    folder = project / "content" / article if article else first_article(project / "content")
+    files = sorted(folder.glob("*.md"))
+    lines, meta, body = max((_split(p) for p in files), key=lambda x: _when(x[1]["fetched"]))
+    rng = random.Random(f"{seed}/{folder.name}/{len(files)}")
+    paras = [p.strip() for p in body.strip().split("\n\n") if p.strip()]
+    title, paras, _ = prose.edit(rng, str(meta["title"]), paras, style_of(0))
+    fetched = _when(meta["fetched"]).astimezone(UTC) + timedelta(hours=rng.randint(1, 30))
+    kept = [line for line in lines
+            if not line.startswith(("title:", "fetched:", "reverts_to:", "commit:"))]
+    front = [f"title: {_quoted(title)}", f"fetched: {stamp(fetched)}", *kept]
+    target = folder / f"{stamp(fetched).replace(':', '-')}.md"
+    target.write_text("\n".join(["---", *front, "---", "\n\n".join(paras), ""]),
+                      encoding="utf-8")
+    return target
+
+
+def touch_template(project: Path, theme: str = "default") -> Path:
+    """Override the footer template with the built-in one plus a line that changes on every
+    call: every page then renders differently, while no article changed."""
+    target = project / "themes" / theme / "templates" / TEMPLATE
+    try:
+        base = (resources.files("sitegen") / "themes" / "default" / "templates" / TEMPLATE
+                ).read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        base = ""
+    count = 1
+    if target.exists():
+        for line in target.read_text(encoding="utf-8").splitlines():
+            if line.startswith("<!-- bench touch "):
+                count = int(line.split()[3]) + 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"{base.rstrip()}\n<!-- bench touch {count} -->\n"
+                      f"<p>Benchmark template change {count}.</p>\n", encoding="utf-8")
+    return target
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.synthetic",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="the project folder to write or change")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--versions", type=int, default=5)
+    parser.add_argument("--sources", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--words", type=int, default=630, help="words per version, about")
+    parser.add_argument("--force", action="store_true", help="replace an existing content/")
+    parser.add_argument("--add-version", nargs="?", const="", metavar="SOURCE/ARTICLE",
+                        help="add one version to one article of an existing project")
+    parser.add_argument("--touch-template", action="store_true",
+                        help="change the footer template of an existing project")
+    args = parser.parse_args(argv)
+    if args.add_version is not None:
+        print(add_version(args.out, args.add_version or None, args.seed))
+        return
+    if args.touch_template:
+        print(touch_template(args.out))
+        return
+    if args.force:
+        shutil.rmtree(args.out / "content", ignore_errors=True)
+    started = datetime.now()
+    try:
+        s = generate(args.out, args.articles, args.versions, args.sources, args.seed,
+                     args.words)
+    except (FileExistsError, ValueError) as exc:
+        sys.exit(f"error: {exc}")
+    seconds = (datetime.now() - started).total_seconds()
+    print(f"{args.out}: {s.sources} sources, {s.articles:,} articles, {s.versions:,} versions, "
+          f"{s.bytes:,} bytes, {len(s.days)} days, in {seconds:.2f} s; edits: "
+          + ", ".join(f"{k} {s.edits[k]:,}" for k in prose.EDIT_KINDS))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The benchmark's generator and harness: deterministic, valid, and runnable end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from pathlib import Path
+
+from bench import hugo, prose, rfcs, synthetic
+from bench import run as bench_run
+from sitegen.content.loader import load_archive
+from sitegen.content.source import SourceMeta
+from sitegen.ingest.normalise import key
+from tests.conftest import RUST_RFCS, need
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        synthetic.generate(tmp_path / name, articles=12, versions=4, sources=3, seed=7)
+    synthetic.generate(tmp_path / "c", articles=12, versions=4, sources=3, seed=8)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    assert digest(tmp_path / "a") != digest(tmp_path / "c")
+
+
+def test_valid_content_and_every_edit_kind(tmp_path: Path) -> None:
+    made = synthetic.generate(tmp_path, articles=60, versions=5, sources=4, seed=1)
+    archive, problems = load_archive(tmp_path, tmp_path / "content")
+    assert problems == []
+    assert (len(archive.sources), len(archive.articles()), archive.version_count) == (4, 60, 300)
+    assert (made.articles, made.versions) == (60, 300)
+    assert set(made.edits) == set(prose.EDIT_KINDS)
+    assert len(made.days) > 30  # first captures spread over the year
+    rules = SourceMeta()
+    for article in archive.articles():
+        assert len(article.versions) == 5
+        keys = [key(v.title, v.body, rules) for v in article.versions]
+        # A stored version always differs from the one before it, as the importers see it.
+        assert all(a != b for a, b in itertools.pairwise(keys))
+        times = [v.fetched for v in article.versions]
+        assert all(t.tzinfo is not None for t in times) and times == sorted(set(times))
+    words = [len(v.body.split()) for a in archive.articles() for v in a.versions]
+    assert 500 < sum(words) / len(words) < 760
+
+
+def test_add_version_and_touch_template(tmp_path: Path) -> None:
+    synthetic.generate(tmp_path, articles=3, versions=2, sources=1, seed=1)
+    added = synthetic.add_version(tmp_path)
+    footer = synthetic.touch_template(tmp_path)
+    again = synthetic.touch_template(tmp_path)
+    archive, problems = load_archive(tmp_path, tmp_path / "content")
+    assert problems == [] and archive.version_count == 7
+    article = next(a for a in archive.articles() if a.id == added.parent.name)
+    assert article.latest.path.endswith(added.name)
+    assert key(article.latest.title, article.latest.body, SourceMeta()) != key(
+        article.versions[-2].title, article.versions[-2].body, SourceMeta())
+    assert footer == again and "bench touch 2" in footer.read_text(encoding="utf-8")
+
+
+def test_tiny_run_end_to_end(tmp_path: Path) -> None:
+    bench_run.main(["--sizes", "20", "--versions", "3", "--skip-hugo", "--out", str(tmp_path)])
+    report = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
+    steps = {s["name"]: s for s in report["datasets"][0]["steps"]}
+    assert list(steps) == ["full, no search", "full, search", "no change",
+                           "one version added", "template change"]
+    assert all(s["ok"] for s in steps.values())
+    assert steps["full, no search"]["versions"] == 60
+    assert steps["one version added"]["versions"] == 61
+    assert steps["full, no search"]["index_bytes"] is None
+    assert steps["full, search"]["index_bytes"] > 0
+    assert steps["full, search"]["indexer_peak_mib"] > 0
+    assert steps["full, search"]["pages_per_s"] > 0
+    assert report["machine"]["cores"] >= 1
+    assert report["build_options"]["--no-search"].startswith("used")
+    assert {t["target"] for t in report["targets"]} >= {"no change: rebuild <= 1 s"}
+    assert not (tmp_path / "work" / "synthetic-20x3").exists()  # removed without --keep
+
+
+def test_cache_rate_parsing() -> None:
+    assert bench_run.cache_rate("Built 1 source: 3 pages") == "n/a (no cache yet)"
+    assert bench_run.cache_rate("cache: 97.5% hits") == "97.5 %"
+    assert bench_run.cache_rate("cache 990/1,000 articles") == "99.00 % (990/1,000)"
+    assert bench_run.cache_rate("45 hits, 5 misses") == "90.00 % (45/50)"
+    # sitegen's own line since the cache landed; never rounded up
+    assert bench_run.cache_rate("Cache: 9,999 articles reused, 1 rebuilt (hit rate 100.0%)"
+                                ) == "99.99 % (9,999/10,000)"
+    assert bench_run.cache_rate("Cache: 1,000 articles reused, 1 rebuilt (hit rate 99.9%); "
+                                "3 files written, 0 deleted") == "99.90 % (1,000/1,001)"
+    assert bench_run.cache_rate("Cache: 0 articles reused, 20 rebuilt; 300 files written, "
+                                "0 deleted") == "0.00 % (0/20)"
+
+
+def test_hugo_site_has_one_page_per_version(tmp_path: Path) -> None:
+    synthetic.generate(tmp_path / "p", articles=3, versions=2, sources=2, seed=1)
+    assert hugo.write_site(tmp_path / "p", tmp_path / "h") == 6
+    pages = sorted((tmp_path / "h" / "content").rglob("v*.md"))
+    assert [p.name for p in pages] == ["v0.md", "v1.md"] * 3
+    text = pages[0].read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: ") and "\ndate: 2025-" in text
+
+
+def test_rfcs_converted_directly_load_clean(tmp_path: Path) -> None:
+    corpus = need(RUST_RFCS, "the rust-rfcs corpus")
+    assert rfcs.convert(corpus, tmp_path / "content") == 845
+    archive, problems = load_archive(tmp_path, tmp_path / "content")
+    assert problems == [] and len(archive.articles()) == 120
