@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -37,7 +38,7 @@ from sitegen.pages import Page
 from sitegen.pages.articles import sitemap_entries
 from sitegen.pages.lists import list_pages
 from sitegen.render.theme import Theme
-from sitegen.search import BUNDLE, index_folder
+from sitegen.search import in_shard, index_folder, shard_count, shard_of
 
 PARALLEL_FROM = 24  # fewer items than this are built in this process
 T = TypeVar("T")
@@ -255,7 +256,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         for path, data in hosting.host_files(config, entries + lists).items():
             writer.add(path, data)
         progress("Indexing for search", 0, 1)
-        search_key = _search(writer, store, state, records, docs, removed, config, search, full)
+        search_keys = _search(writer, store, state, records, docs, removed, config, search,
+                              full)
         progress("Indexing for search", 1, 1)
         build_id = key(sorted(writer.manifest.items()))
         gone = sorted(set(state.manifest) - set(writer.manifest))
@@ -275,7 +277,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         _forget_unused(store, {r.content_key for r in records.values()})
     store.save(State(build_id=build_id, render_key=render_key, digests=digests.used,
                      articles=records, lists=state.lists, manifest=writer.manifest,
-                     search_key=search_key, bytes=size))
+                     search_keys=search_keys, bytes=size))
     return BuildResult(
         sources=len(catalog.sources), articles=len(catalog.articles),
         versions=catalog.version_count, pages=pages, files=len(writer.manifest), bytes=size,
@@ -407,10 +409,12 @@ def _lists(writer: _Writer, config: Config, catalog: Catalog, state: State, full
 
 
 def _search(writer: _Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
-            staged: Path, removed: set[str], config: Config, search: bool, full: bool) -> str:
-    """Bring the search documents up to date and re-index if any changed."""
+            staged: Path, removed: set[str], config: Config, search: bool, full: bool
+            ) -> dict[int, str]:
+    """Bring the search documents up to date and re-index the parts of the index whose
+    documents changed; the key of each part."""
     if not search:
-        return ""
+        return {}
     folder = store.search_docs if store.enabled else staged
     if store.enabled:
         for path in sorted(p for p in staged.rglob("*.html")):
@@ -422,14 +426,29 @@ def _search(writer: _Writer, store: Cache, state: State, records: dict[str, Arti
         for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
             if path.relative_to(folder).as_posix() not in wanted:
                 path.unlink()
-    search_key = key(config.language, sorted((k, r.search_doc) for k, r in records.items()))
-    old_bundle = {p: h for p, h in state.manifest.items() if p.startswith(BUNDLE + "/")}
-    if not full and search_key == state.search_key and old_bundle:
-        writer.manifest.update(old_bundle)
-        return search_key
-    for path, data in index_folder(folder, config.language).items():
-        writer.add(path, data)
-    return search_key
+    indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
+    count = shard_count(len(indexed))
+    parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}
+    for article, doc in sorted(indexed.items()):
+        parts[shard_of(article, count)].append((article, doc))
+    keys = {n: key(config.language, count, docs) for n, docs in parts.items()}
+    for shard, docs in parts.items():
+        old = {p: h for p, h in state.manifest.items() if in_shard(p, shard)}
+        if not full and keys[shard] == state.search_keys.get(shard) and old:
+            writer.manifest.update(old)
+            continue
+        with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
+            for article, _ in docs:  # this part's documents, linked (or copied) together
+                rel = urls.output_path(urls.article(*article.split("/", 1)))
+                target = Path(tmp) / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(folder / rel, target)
+                except OSError:
+                    shutil.copyfile(folder / rel, target)
+            for path, data in index_folder(Path(tmp), config.language, shard).items():
+                writer.add(path, data)
+    return keys
 
 
 def _unchanged(state: State, records: dict[str, ArticleRecord], problems: list[Problem],

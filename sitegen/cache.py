@@ -21,7 +21,7 @@ from typing import Any
 from sitegen.errors import Problem
 from sitegen.model import ArticleSummary
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = ".sitegen-cache"
 
 
@@ -46,7 +46,7 @@ class State:
     articles: dict[str, ArticleRecord] = field(default_factory=dict)
     lists: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (input key, sha)
     manifest: dict[str, str] = field(default_factory=dict)  # every output file -> sha256
-    search_key: str = ""
+    search_keys: dict[int, str] = field(default_factory=dict)  # part of the index -> key
     bytes: int = 0  # the output's size
 
 

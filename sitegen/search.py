@@ -15,6 +15,7 @@ page decodes; anything else there would be indexed as words of every article.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import tempfile
@@ -156,10 +157,43 @@ def run_pagefind(site: Path, out: Path, language: str) -> None:
                            f"{(done.stderr or done.stdout).strip()[-2000:]}")
 
 
-def index_folder(documents: Path, language: str) -> dict[str, bytes]:
-    """The Pagefind bundle for the documents under ``documents`` (one ``<source>/<article>/
-    index.html`` each), as site-relative path -> bytes."""
+SHARD_SIZE = 2000  # articles in one part of the index, at most (see shard_count)
+# A part other than the first needs only its index data: the page runs the first part's
+# script and WebAssembly for all of them.
+ENGINE = re.compile(r"(^|/)(pagefind\.js|pagefind-worker\.js|wasm\.[^/]*\.pagefind)$")
+
+
+def shard_count(articles: int) -> int:
+    """How many parts the index is built in: a power of two, so that no part holds more than
+    SHARD_SIZE articles. Each part is indexed on its own (a change re-indexes only its part,
+    and Pagefind's memory is that of one part); the search page merges them."""
+    count = 1
+    while articles > count * SHARD_SIZE:
+        count *= 2
+    return count
+
+
+def shard_of(article_key: str, count: int) -> int:
+    """Which part an article's document goes in: fixed by its key, not by its neighbours."""
+    return int(hashlib.sha256(article_key.encode()).hexdigest()[:8], 16) % count
+
+
+def shard_folder(shard: int) -> str:
+    return BUNDLE if shard == 0 else f"{BUNDLE}/s{shard}"
+
+
+def in_shard(path: str, shard: int) -> bool:
+    """Whether a site path belongs to the given part of the index."""
+    if shard:
+        return path.startswith(f"{BUNDLE}/s{shard}/")
+    return path.startswith(f"{BUNDLE}/") and not re.match(rf"{BUNDLE}/s\d+/", path)
+
+
+def index_folder(documents: Path, language: str, shard: int = 0) -> dict[str, bytes]:
+    """One part of the Pagefind bundle, for the documents under ``documents`` (one
+    ``<source>/<article>/index.html`` each), as site-relative path -> bytes."""
     primary = language.split("-")[0].lower()
+    prefix = shard_folder(shard)
     with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
         folder = Path(tmp) / BUNDLE
         if not any(documents.rglob("*.html")):
@@ -170,6 +204,7 @@ def index_folder(documents: Path, language: str) -> dict[str, bytes]:
                                                 "<main data-pagefind-body></main></body></html>")
             documents = empty
         run_pagefind(documents, folder, primary)
-        return canonical({f"{BUNDLE}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+        return canonical({f"{prefix}/{p.relative_to(folder).as_posix()}": p.read_bytes()
                           for p in sorted(folder.rglob("*"))
-                          if p.is_file() and not UNUSED.search(p.name)})
+                          if p.is_file() and not UNUSED.search(p.name)
+                          and not (shard and ENGINE.search(p.name))})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,38 @@ def test_hostile_text_stays_text_in_results(tmp_path: Path, browser) -> None:
         assert page.evaluate("window.pwned") is None
         assert "<img src=x" in page.locator(".excerpt").first.inner_text()
         page.close()
+
+
+def test_a_large_archive_is_indexed_in_parts_searched_as_one(tmp_path: Path, browser,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitegen.search
+
+    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)  # 5 articles: 4 parts
+    root = tmp_path / "p"
+    for n in range(5):
+        write(root / f"content/s{n % 2}/a{n}/v.md", version_file(
+            f"Article {n}", f"2025-0{n + 1}-01T10:00:00Z", f"Common word quokka {n}.\n"))
+    build(root, tmp_path / "out")
+    parts = sorted(p.name for p in (tmp_path / "out/pagefind").iterdir() if p.name.startswith("s"))
+    assert parts == ["s1", "s2", "s3"]
+    assert not (tmp_path / "out/pagefind/s1/pagefind.js").exists()  # the first part's runs all
+    with serve(tmp_path / "out", "/repo/") as site:
+        page = open_search(browser, site + "search/?q=quokka")
+        assert len(results(page)) == 5
+        assert page.locator("#filter-source option").all_inner_texts() == [
+            "All sources", "s0 (3)", "s1 (2)"]
+        page.close()
+    # Changing one article re-indexes only its part.
+    before = {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes()
+              for p in (tmp_path / "out/pagefind").rglob("*") if p.is_file()}
+    write(root / "content/s0/a0/w.md", version_file("Article 0 again", "2025-06-01T10:00:00Z",
+                                                   "Common word quokka, changed.\n"))
+    build(root, tmp_path / "out")
+    after = {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes()
+             for p in (tmp_path / "out/pagefind").rglob("*") if p.is_file()}
+    def part(path: str) -> str:
+        found = re.match(r"pagefind/(s\d+)/", path)
+        return found.group(1) if found else "s0"
+
+    differing = (set(before) ^ set(after)) | {p for p in before if before[p] != after.get(p)}
+    assert len({part(p) for p in differing}) == 1

@@ -17,6 +17,7 @@ from sitegen.model import ArticleSummary, Catalog, SourceSummary
 from sitegen.pages import Page, recent_first
 from sitegen.pages.dates import by_day, date_pages
 from sitegen.pages.paginate import paginate
+from sitegen.search import shard_count
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *
         pages.append(Page(pagination.url, "sources.html",
                           {"sources": items, "pagination": pagination}, pages[0].updated))
     if search:
-        pages.append(Page(urls.search(), "search.html", {}, pages[0].updated))
+        pages.append(Page(urls.search(), "search.html",
+                          {"shards": shard_count(len(catalog.articles))}, pages[0].updated))
     by_source: dict[str, list[ArticleSummary]] = {s.id: [] for s in catalog.sources}
     for article in catalog.articles:
         by_source[article.source].append(article)

@@ -172,6 +172,11 @@ async function start() {
   status.textContent = "Loading the search index…";
   pagefind = await import(new URL("pagefind/pagefind.js", root).href);
   await pagefind.options({ excerptLength: 24 });
+  // A large archive's index is built in parts (pagefind/s1/, s2/, …), searched as one.
+  const parts = Number(list.dataset.shards || "1");
+  for (let n = 1; n < parts; n++) {
+    await pagefind.mergeIndex(new URL(`pagefind/s${n}/`, root).pathname);
+  }
   const filters = await pagefind.filters();
   fillSelect(sourceSelect, filters.source, params.get("source"));
   fillSelect(yearSelect, filters.year, params.get("year"));
