@@ -21,7 +21,7 @@ from typing import Any
 from sitegen.errors import Problem
 from sitegen.model import ArticleSummary
 
-FORMAT = 2
+FORMAT = 3
 FOLDER = ".sitegen-cache"
 
 
@@ -38,11 +38,25 @@ class ArticleRecord:
 
 
 @dataclass
-class State:
+class Quick:
+    """What a build needs to see that nothing changed, and to report on it.
+
+    Saved apart from (before) the :class:`State` in the same file, so that a no-change
+    rebuild of a large archive reads a few megabytes, not the record of every page."""
+
     format: int = FORMAT
-    build_id: str = ""  # also in the output's marker: the output is what this state says
+    build_id: str = ""  # also in the output's marker: the output is what this record says
     render_key: str = ""
+    # content file -> (size, modification time, sha256)
     digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # article -> its content key
+    counts: dict[str, int] = field(default_factory=dict)  # what BuildResult reports
+    problems: list[Problem] = field(default_factory=list)  # of the articles, with keep_going
+
+
+@dataclass
+class State:
+    build_id: str = ""  # the same as its Quick's
     articles: dict[str, ArticleRecord] = field(default_factory=dict)
     lists: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (input key, sha)
     manifest: dict[str, str] = field(default_factory=dict)  # every output file -> sha256
@@ -75,24 +89,38 @@ class Cache:
     def state_file(self) -> Path:
         return self.folder / f"state-{self.name}.pickle"
 
-    def load(self) -> State:
+    def load_quick(self) -> Quick:
+        """The summary of the last build (empty if there is none, or it cannot be read)."""
+        quick, _ = self._load(whole=False)
+        return quick
+
+    def load(self) -> tuple[Quick, State]:
+        """The summary and the whole record of the last build."""
+        return self._load(whole=True)
+
+    def _load(self, whole: bool) -> tuple[Quick, State]:
         if not self.enabled:
-            return State()
+            return Quick(), State()
         try:
             with self.state_file.open("rb") as handle:
-                state = pickle.load(handle)
+                quick = pickle.load(handle)
+                state = pickle.load(handle) if whole else State()
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
                 TypeError, ValueError):
-            return State()
-        return state if isinstance(state, State) and state.format == FORMAT else State()
+            return Quick(), State()
+        if not (isinstance(quick, Quick) and quick.format == FORMAT
+                and isinstance(state, State)) or (whole and state.build_id != quick.build_id):
+            return Quick(), State()
+        return quick, state
 
-    def save(self, state: State) -> None:
+    def save(self, quick: Quick, state: State) -> None:
         if not self.enabled:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n")
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
         with os.fdopen(fd, "wb") as handle:
+            pickle.dump(quick, handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.state_file)
 

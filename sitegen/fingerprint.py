@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
@@ -52,14 +53,15 @@ class Digests:
         self.used: dict[str, tuple[int, int, str]] = {}
         self.read = 0  # files read to hash them (cache misses)
 
-    def of(self, rel: str, path: Path) -> str:
-        stat = path.stat()
+    def of(self, rel: str, path: str) -> str:
+        stat = os.stat(path)
         seen = self.known.get(rel)
         if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
             self.used[rel] = seen
             return seen[2]
         self.read += 1
-        value = digest_bytes(path.read_bytes())
+        with open(path, "rb") as handle:
+            value = digest_bytes(handle.read())
         self.used[rel] = (stat.st_size, stat.st_mtime_ns, value)
         return value
 

@@ -8,6 +8,7 @@ The scheme is documented in docs/urls.md; changing it breaks readers' links.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 # Names the site uses for its own pages inside a scope (the whole site, or one source): an
 # article folder may not take one of them, and neither may a source (at the top level).
@@ -104,6 +105,7 @@ def output_path(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
+@lru_cache(maxsize=8192)  # the same links recur on every page of a folder
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
     here = from_url.split("/")[:-1]  # the folders the page is in ("a/b/" -> ["a", "b"])

@@ -4,6 +4,7 @@ incremental build gives the same bytes as a clean build without the cache."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -155,4 +156,28 @@ def test_a_corrupted_cache_is_ignored(archive: Path, tmp_path: Path) -> None:
         state.write_bytes(b"not a pickle")
     result = build(archive)
     assert result.reused == 0
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_rebuild_with_nothing_to_do_reads_only_the_summary(archive: Path,
+                                                            tmp_path: Path) -> None:
+    """The record is a small summary, then the rest: a no-change rebuild stops after the
+    summary; a build with work to do reads the rest, and rebuilds everything if it is
+    damaged."""
+    first = build(archive)
+    (state,) = (archive / ".sitegen-cache").glob("state-*.pickle")
+    with state.open("rb") as handle:
+        pickle.load(handle)
+        end = handle.tell()
+    state.write_bytes(state.read_bytes()[:end] + b"the rest is damaged")
+
+    again = build(archive)
+    assert (again.rebuilt, again.reused, again.written) == (0, 6, 0)
+    assert (again.pages, again.files, again.versions) == (first.pages, first.files,
+                                                           first.versions)
+
+    edit = archive / "content/alpha/story-1/1.md"
+    edit.write_text(edit.read_text().replace("Second paragraph", "Second, edited, paragraph"))
+    result = build(archive)
+    assert (result.rebuilt, result.reused) == (6, 0)
     same_as_clean(archive, tmp_path)

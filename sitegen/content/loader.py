@@ -6,6 +6,7 @@ cached by their content and run in parallel.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -27,22 +28,21 @@ class ArticleFiles:
 
     source: str
     id: str
-    files: tuple[tuple[str, Path], ...]  # (project-relative posix path, absolute path)
+    files: tuple[tuple[str, str], ...]  # (project-relative posix path, absolute path)
 
 
 def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _entries(folder: Path) -> list[Path]:
-    """Visible entries, sorted by name so that output never depends on listing order."""
-    return sorted((p for p in folder.iterdir() if not p.name.startswith(".")),
-                  key=lambda p: p.name)
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    """Visible entries, sorted by name so that output never depends on listing order.
 
-
-def _outside(path: Path, content: Path) -> bool:
-    """A symlink that leads out of content/ (content/ itself is resolved by the caller)."""
-    return path.is_symlink() and not path.resolve().is_relative_to(content)
+    ``os.scandir`` rather than ``Path.iterdir``: the directory listing already says which
+    entries are folders and links, so a large archive is walked without a stat per file
+    (a no-change rebuild of 50,000 versions is mostly this walk)."""
+    with os.scandir(folder) as listing:
+        return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
 
 
 def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[ArticleFiles],
@@ -52,17 +52,19 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
     sources: list[tuple[str, Path]] = []
     articles: list[ArticleFiles] = []
     real_content = content.resolve()
+    top = _rel(content, project)
 
-    def refuse_link(path: Path) -> bool:
-        if _outside(path, real_content):
-            problems.append(problem(_rel(path, project), "symbolic link to a place outside "
-                                    "content/; it is not read: copy the file in instead"))
+    def refuse_link(entry: os.DirEntry[str], rel: str) -> bool:
+        """A symlink that leads out of content/ is not followed."""
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_content):
+            problems.append(problem(rel, "symbolic link to a place outside content/; it is not "
+                                         "read: copy the file in instead"))
             return True
         return False
 
-    for entry in _entries(content):
-        rel = _rel(entry, project)
-        if refuse_link(entry):
+    for entry in _entries(str(content)):
+        rel = f"{top}/{entry.name}"
+        if refuse_link(entry, rel):
             continue
         if not entry.is_dir():
             problems.append(problem(rel, "unexpected file: content/ holds one folder per "
@@ -72,10 +74,10 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
         if message:
             problems.append(problem(rel, message))
             continue
-        sources.append((entry.name, entry))
-        for sub in _entries(entry):
-            sub_rel = _rel(sub, project)
-            if refuse_link(sub):
+        sources.append((entry.name, content / entry.name))
+        for sub in _entries(entry.path):
+            sub_rel = f"{rel}/{sub.name}"
+            if refuse_link(sub, sub_rel):
                 continue
             if not sub.is_dir():
                 if sub.name != SOURCE_FILE:
@@ -87,20 +89,20 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
             if message:
                 problems.append(problem(sub_rel, message))
                 continue
-            files: list[tuple[str, Path]] = []
-            for item in _entries(sub):
-                item_rel = _rel(item, project)
-                if refuse_link(item):
+            files: list[tuple[str, str]] = []
+            for item in _entries(sub.path):
+                item_rel = f"{sub_rel}/{item.name}"
+                if refuse_link(item, item_rel):
                     continue
                 if item.is_dir():
                     problems.append(problem(item_rel, "unexpected folder inside an article "
                                             "folder: an article folder holds only its "
                                             "version files (*.md)"))
-                elif item.suffix != VERSION_SUFFIX:
+                elif not item.name.endswith(VERSION_SUFFIX):
                     problems.append(problem(item_rel, "not a version file: version files end "
                                             "in .md; rename it or move it out of content/"))
                 else:
-                    files.append((item_rel, item))
+                    files.append((item_rel, item.path))
             if not files:
                 problems.append(problem(sub_rel, "article folder has no version files (*.md)"))
                 continue
@@ -111,14 +113,16 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
 DEFAULT_MAX_BYTES: int = Config.max_file_size
 
 
-def read_limited(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
-    size = path.stat().st_size
-    if size > max_bytes:
-        return None, problem(rel, f"file is {size:,} bytes, over the limit of {max_bytes:,} "
-                                  "(max_file_size in sitegen.yaml); check that it really is "
-                                  "one article, or raise the limit")
+def read_limited(path: str | Path, rel: str, max_bytes: int
+                 ) -> tuple[bytes | None, Problem | None]:
     try:
-        return path.read_bytes(), None
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            return None, problem(rel, f"file is {size:,} bytes, over the limit of "
+                                      f"{max_bytes:,} (max_file_size in sitegen.yaml); check "
+                                      "that it really is one article, or raise the limit")
+        with open(path, "rb") as handle:
+            return handle.read(), None
     except OSError as exc:
         return None, problem(rel, f"cannot be read ({exc.strerror}); check its permissions")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -20,13 +21,15 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def filters(config: Config) -> dict[str, Any]:
     zone = config.tz
+    formats = {"long": timefmt.long_time, "date": timefmt.long_date,
+               "short": timefmt.short_time, "clock": timefmt.clock}
 
+    @lru_cache(maxsize=4096)  # an article's few times appear on every one of its pages
     def time_tag(moment: datetime | date, style: str = "long") -> Markup:
         """``<time datetime=…>`` with the human form in the configured zone."""
-        formats = {"long": timefmt.long_time, "date": timefmt.long_date,
-                   "short": timefmt.short_time, "clock": timefmt.clock}
         shown = formats[style](moment, zone)  # type: ignore[operator]
-        return Markup('<time datetime="{}">{}</time>').format(timefmt.iso(moment, zone), shown)
+        return Markup(f'<time datetime="{escape(timefmt.iso(moment, zone))}">'
+                      f"{escape(shown)}</time>")
 
     def time_text(moment: datetime | date, style: str = "long") -> str:
         """The human form of ``time_tag`` alone, for attributes and option labels."""

@@ -1,0 +1,252 @@
+"""The stages of a build that has work to do, in the order :func:`sitegen.build.build` runs
+them: article jobs in worker processes, list pages, feeds of the whole archive and of each
+source, the search index in parts; and the :class:`Writer` that stages only changed files.
+
+Apart from ``build.py`` so that a rebuild with nothing to do never loads them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from sitegen import feeds, job, urls
+from sitegen.cache import ArticleRecord, Cache, State, load_blob
+from sitegen.config import Config
+from sitegen.errors import BuildError, Problem
+from sitegen.fingerprint import digest_bytes, key, stable
+from sitegen.model import Catalog, SourceInfo, SourceSummary
+from sitegen.pages import Page
+from sitegen.pages.lists import list_pages
+from sitegen.search import in_shard, index_folder, shard_count, shard_of
+
+PARALLEL_FROM = 24  # fewer items than this are built in this process
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def quiet(what: str, done: int, total: int) -> None:
+    pass
+
+
+def map_chunks(work: Callable[[list[T]], list[R]], items: list[T], settings: job.Settings,
+         jobs: int, progress: Progress = quiet, what: str = "") -> list[R]:
+    """``work`` over ``items`` in chunks, in worker processes when there are enough items
+    to be worth starting them; results in the order of ``items``."""
+    size = max(4, min(64, len(items) // (max(jobs, 1) * 8) or 1))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    results: list[R] = []
+    progress(what, 0, len(items))
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        job.init(settings)
+        for chunk in chunks:
+            results += work(chunk)
+            progress(what, len(results), len(items))
+        return results
+    # fork is fastest, but not safe in a process that runs other threads (sitegen serve).
+    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                             initializer=job.init, initargs=(settings,)) as pool:
+        for done in pool.map(work, chunks):
+            results += done
+            progress(what, len(results), len(items))
+    return results
+
+
+def run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int,
+              progress: Progress = quiet) -> list[tuple[ArticleRecord, list[Problem], int]]:
+    return map_chunks(job.run_many, tasks, settings, jobs, progress, "Building articles")
+
+
+class Writer:
+    """Collects the new manifest and writes into staging whatever differs from the output."""
+
+    def __init__(self, staging: Path, old: dict[str, str], full: bool):
+        self.staging, self.old, self.full = staging, old, full
+        self.manifest: dict[str, str] = {}
+        self.written = 0
+
+    def add(self, path: str, data: bytes) -> str:
+        sha = digest_bytes(data)
+        self.manifest[path] = sha
+        if self.full or self.old.get(path) != sha:
+            target = self.staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self.written += 1
+        return sha
+
+
+def forget_unused(store: Cache, keys: set[str]) -> None:
+    """Drop cached diffs and feed entries of content that no article has any more."""
+    for folder in (store.diffs, store.entries):
+        for blob in folder.glob("*/*") if folder.exists() else []:
+            if blob.stem not in keys:
+                blob.unlink(missing_ok=True)
+
+
+def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
+                 records: dict[str, ArticleRecord], folder: Path) -> list[str]:
+    """The feeds of the whole archive, of each source and of headline rewrites; returns the
+    articles whose saved entries are missing (nothing is written then)."""
+    if not config.base_url:
+        return []
+    count = config.feed_entries
+    versions = sorted(((v.fetched, a.source, a.id, v.number, a) for a in catalog.articles
+                       for v in a.versions),
+                      key=lambda t: (-t[0].timestamp(), t[1], t[2], -t[3]))
+    scopes: dict[str, list[tuple[str, int]]] = {"": []}
+    headlines: list[tuple[str, int]] = []
+    for _, source, article, number, summary in versions:
+        key_ = f"{source}/{article}"
+        if len(scopes[""]) < count:
+            scopes[""].append((key_, number))
+        scopes.setdefault(source, [])
+        if len(scopes[source]) < count:
+            scopes[source].append((key_, number))
+        if (len(headlines) < count and number
+                and summary.versions[number - 1].title != summary.versions[number].title):
+            headlines.append((key_, number))
+    needed = {k for items in (*scopes.values(), headlines) for k, _ in items}
+    loaded: dict[str, dict[int, feeds.Entry]] = {}
+    missing = []
+    for article in sorted(needed):
+        made = load_blob(job.entries_blob(folder, records[article].content_key))
+        if not isinstance(made, list):
+            missing.append(article)
+            continue
+        loaded[article] = {e.number: e for e in made}
+    if missing:
+        return missing
+    newest = catalog.articles and max(a.latest.fetched for a in catalog.articles)
+    fallback = newest or feeds.EPOCH
+    title = config.title
+
+    def pick(items: list[tuple[str, int]]) -> list[feeds.Entry]:
+        return [loaded[k][n] for k, n in items]
+
+    files = feeds.feed_files(config, "feed", f"{title}: latest changes",
+                             f"Every change {title} recorded, newest first.", urls.home(),
+                             pick(scopes[""]), fallback, with_source=True)
+    files |= feeds.feed_files(config, "feeds/headlines", f"{title}: headline rewrites",
+                              "Only the versions whose headline changed.",
+                              urls.list_page("", "headline-rewrites"), pick(headlines),
+                              fallback, with_source=True)
+    for source in catalog.sources:
+        files |= feeds.feed_files(config, f"{source.id}/feed",
+                                  f"{source.name}: latest changes · {title}",
+                                  f"Every change {title} recorded at {source.name}.",
+                                  urls.source(source.id), pick(scopes.get(source.id, [])),
+                                  fallback)
+    for path, data in files.items():
+        writer.add(path, data)
+    return []
+
+
+def disk_size(output: Path, manifest: dict[str, str]) -> int:
+    total = 0
+    for path in manifest:
+        with contextlib.suppress(OSError):
+            total += (output / path).stat().st_size
+    return total
+
+
+def catalog_of(infos: dict[str, SourceInfo], records: dict[str, ArticleRecord]) -> Catalog:
+    summaries = [r.summary for r in records.values() if r.summary is not None]
+    counts: dict[str, list[int]] = {sid: [0, 0] for sid in infos}
+    for summary in summaries:
+        counts[summary.source][0] += 1
+        counts[summary.source][1] += len(summary.versions)
+    sources = tuple(SourceSummary(i.id, i.name, i.url, i.description, *counts[sid])
+                    for sid, i in sorted(infos.items()))
+    return Catalog(sources, tuple(sorted(summaries, key=lambda a: (a.source, a.id))))
+
+
+def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State, full: bool,
+           search: bool, render_key: str, settings: job.Settings, jobs: int,
+           progress: Progress = quiet) -> tuple[list[tuple[str, object]], int]:
+    """Render the list pages whose inputs changed (in the worker processes when there are
+    many); their sitemap entries and count."""
+    planned = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
+    fresh: dict[str, tuple[str, str]] = {}
+    todo: list[tuple[str, Page, str | None]] = []
+    inputs: dict[str, str] = {}
+    memo: dict[int, object] = {}
+    for page in planned:
+        path = urls.output_path(page.url)
+        inputs[path] = key(render_key, page.template, page.url, stable(page.context, memo))
+        old = state.lists.get(path)
+        if not full and old and old[0] == inputs[path] and writer.old.get(path) == old[1]:
+            writer.manifest[path] = old[1]
+            fresh[path] = old
+        else:
+            todo.append((path, page, None if full else writer.old.get(path)))
+    problems: set[Problem] = set()
+    for path, sha, trouble in map_chunks(job.render_lists, todo, settings, jobs, progress,
+                                   "Rendering lists"):
+        if trouble is not None:
+            problems.add(trouble)
+            continue
+        assert sha is not None
+        writer.manifest[path] = sha
+        fresh[path] = (inputs[path], sha)
+        if full or writer.old.get(path) != sha:
+            writer.written += 1
+    if problems:
+        raise BuildError(sorted(problems))
+    state.lists = fresh
+    return [(p.url, p.updated) for p in planned if p.listed], len(planned)
+
+
+def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
+            staged: Path, config: Config, search: bool, full: bool
+            ) -> dict[int, str]:
+    """Bring the search documents up to date and re-index the parts of the index whose
+    documents changed; the key of each part."""
+    if not search:
+        return {}
+    folder = store.search_docs if store.enabled else staged
+    if store.enabled:
+        for path in sorted(p for p in staged.rglob("*.html")):
+            target = folder / path.relative_to(staged)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        wanted = {urls.output_path(urls.article(*k.split("/", 1)))
+                  for k, r in records.items() if r.search_doc}
+        for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
+            if path.relative_to(folder).as_posix() not in wanted:
+                path.unlink()
+    indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
+    count = shard_count(len(indexed))
+    parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}
+    for article, doc in sorted(indexed.items()):
+        parts[shard_of(article, count)].append((article, doc))
+    keys = {n: key(config.language, count, docs) for n, docs in parts.items()}
+    for shard, docs in parts.items():
+        old = {p: h for p, h in state.manifest.items() if in_shard(p, shard)}
+        if not full and keys[shard] == state.search_keys.get(shard) and old:
+            writer.manifest.update(old)
+            continue
+        with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
+            for article, _ in docs:  # this part's documents, linked (or copied) together
+                rel = urls.output_path(urls.article(*article.split("/", 1)))
+                target = Path(tmp) / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(folder / rel, target)
+                except OSError:
+                    shutil.copyfile(folder / rel, target)
+            for path, data in index_folder(Path(tmp), config.language, shard).items():
+                writer.add(path, data)
+    return keys
