@@ -202,16 +202,19 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         gone = sorted(set(state.manifest) - set(writer.manifest))
         if on_publish is not None:
             on_publish()
+        grown = None
         if full:
             swap_in(staging, output, build_id)
         else:
-            apply_changes(output, staging, gone, build_id)
+            grown = apply_changes(output, staging, gone, build_id)
     except BaseException:
         discard(staging)
         raise
     finally:
         discard(docs)
-    size = stages.disk_size(output, writer.manifest)
+    previous = quick.counts.get("bytes")
+    size = (previous + grown if grown is not None and previous is not None
+            else stages.disk_size(output, writer.manifest))
     if cache:
         stages.forget_unused(store, {r.content_key for r in records.values()})
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),

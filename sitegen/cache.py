@@ -21,7 +21,7 @@ from typing import Any
 from sitegen.errors import Problem
 from sitegen.model import ArticleSummary
 
-FORMAT = 3
+FORMAT = 4
 FOLDER = ".sitegen-cache"
 
 

@@ -68,8 +68,9 @@ class Digests:
 
 def stable(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``value`` as plain, picklable data with a stable meaning, for keys of page inputs:
-    dataclasses by their fields, functions by name, times in ISO form. ``memo`` remembers
-    frozen dataclasses already seen (the same summaries appear on many list pages)."""
+    dataclasses by their fields (or their ``fingerprint``, if they carry one), functions by
+    name, times in ISO form. ``memo`` remembers frozen dataclasses already seen (the same
+    summaries appear on many list pages)."""
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, (list, tuple)):
@@ -79,6 +80,9 @@ def stable(value: Any, memo: dict[int, Any] | None = None) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if dataclasses.is_dataclass(value):
+        known = getattr(value, "fingerprint", "")
+        if known:  # made from files whose key is this (and by this code): the key stands for it
+            return (type(value).__name__, known)
         if memo is not None and id(value) in memo:
             return memo[id(value)][1]
         made = (type(value).__name__, *(stable(getattr(value, f.name), memo)

@@ -112,7 +112,8 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         return record, [], 0
     written = 0
     diffs = diffs_of(article, task.content_key, settings.diffs)
-    record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1})
+    record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1},
+                                       task.content_key)
     template_problems: set[Problem] = set()
     for page in article_pages(article, task.source, diffs, record.summary):
         try:

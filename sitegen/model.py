@@ -127,9 +127,13 @@ class ArticleSummary(_History):
     id: str
     versions: tuple[VersionSummary, ...]
     url: str | None = None
+    # The content key of the files it was made from, when known: it stands for the whole
+    # summary in the keys of list pages (see fingerprint.stable), which is much quicker.
+    fingerprint: str = field(default="", compare=False, repr=False)
 
     @classmethod
-    def of(cls, article: Article, changes: dict[int, Any] | None = None) -> ArticleSummary:
+    def of(cls, article: Article, changes: dict[int, Any] | None = None,
+           fingerprint: str = "") -> ArticleSummary:
         """``changes`` maps a version number to the diff that led to it (from the one before)."""
         changes = changes or {}
         by_time = {v.fetched: v.number for v in article.versions}
@@ -145,7 +149,7 @@ class ArticleSummary(_History):
                 versions.append(VersionSummary(
                     v.number, v.fetched, v.title, diff.significance, stats.words_added,
                     stats.words_removed, stats.changed_share, reverts))
-        return cls(article.source, article.id, tuple(versions), article.url)
+        return cls(article.source, article.id, tuple(versions), article.url, fingerprint)
 
     @property
     def largest_change(self) -> VersionSummary | None:

@@ -137,10 +137,13 @@ def _inside(output: Path, rel: str, checked: set[Path]) -> Path:
 _move = os.replace  # one name for the moves into the output, so a test can interrupt them
 
 
-def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str) -> None:
+def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str) -> int:
     """Update a complete previous build in place: move the staged files in, delete the
     files this build no longer makes. The marker says "updating" meanwhile, so that an
-    interrupted update makes the next build start from scratch instead of trusting it."""
+    interrupted update makes the next build start from scratch instead of trusting it.
+    Returns by how many bytes the output grew (so that its size is known without a stat
+    of every file)."""
+    grown = 0
     marker = output / MARKER
     checked: set[Path] = set()
     try:
@@ -151,9 +154,11 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
         marker.write_text(MARKER_TEXT + "updating\n")
         for path, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
+            grown += path.lstat().st_size - _size(target)
             _move(path, target)
         for target in deletions:
             if target.is_symlink() or target.is_file():
+                grown -= target.lstat().st_size
                 target.unlink()
             parent = target.parent
             while parent != output and parent.is_dir() and not any(parent.iterdir()):
@@ -162,6 +167,14 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
         marker.write_text(_marker(build_id))
     finally:
         _remove(staging)
+    return grown
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def write_site(output: Path, files: dict[str, bytes], build_id: str = "") -> None:

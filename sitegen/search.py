@@ -182,11 +182,12 @@ def shard_folder(shard: int) -> str:
     return BUNDLE if shard == 0 else f"{BUNDLE}/s{shard}"
 
 
-def in_shard(path: str, shard: int) -> bool:
-    """Whether a site path belongs to the given part of the index."""
-    if shard:
-        return path.startswith(f"{BUNDLE}/s{shard}/")
-    return path.startswith(f"{BUNDLE}/") and not re.match(rf"{BUNDLE}/s\d+/", path)
+def part_of(path: str) -> int | None:
+    """Which part of the index a site path belongs to (None: not the index)."""
+    if not path.startswith(f"{BUNDLE}/"):
+        return None
+    found = re.match(rf"{BUNDLE}/s(\d+)/", path)
+    return int(found[1]) if found else 0
 
 
 def index_folder(documents: Path, language: str, shard: int = 0) -> dict[str, bytes]:

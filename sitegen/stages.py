@@ -26,7 +26,7 @@ from sitegen.fingerprint import digest_bytes, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.pages import Page
 from sitegen.pages.lists import list_pages
-from sitegen.search import in_shard, index_folder, shard_count, shard_of
+from sitegen.search import index_folder, part_of, shard_count, shard_of
 
 PARALLEL_FROM = 24  # fewer items than this are built in this process
 T = TypeVar("T")
@@ -233,8 +233,13 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
     for article, doc in sorted(indexed.items()):
         parts[shard_of(article, count)].append((article, doc))
     keys = {n: key(config.language, count, docs) for n, docs in parts.items()}
+    built: dict[int, dict[str, str]] = {n: {} for n in range(count)}
+    for path, sha in state.manifest.items():
+        part = part_of(path)
+        if part is not None and part < count:
+            built[part][path] = sha
     for shard, docs in parts.items():
-        old = {p: h for p, h in state.manifest.items() if in_shard(p, shard)}
+        old = built[shard]
         if not full and keys[shard] == state.search_keys.get(shard) and old:
             writer.manifest.update(old)
             continue

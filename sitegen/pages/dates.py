@@ -27,6 +27,13 @@ class Event:
     version: VersionSummary
 
     @property
+    def fingerprint(self) -> str:
+        """What stands for the event in the keys of pages (fingerprint.stable): its
+        article's, and which version it is."""
+        known = self.article.fingerprint
+        return f"{known}/{self.version.number}" if known else ""
+
+    @property
     def previous(self) -> VersionSummary | None:
         n = self.version.number
         return self.article.versions[n - 1] if n > 0 else None

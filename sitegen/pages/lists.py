@@ -71,8 +71,12 @@ def activity(articles: Sequence[ArticleSummary], zone: tzinfo) -> dict[date, tup
 
 
 def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[ArticleSummary],
-                zone: tzinfo, page_size: int, extra: dict) -> list[Page]:  # type: ignore[type-arg]
-    """A scope's latest-changes pages, ranked lists and date archive."""
+                zone: tzinfo, page_size: int, extra: dict,  # type: ignore[type-arg]
+                first: dict | None = None) -> list[Page]:  # type: ignore[type-arg]
+    """A scope's latest-changes pages, ranked lists and date archive. ``first`` is added to
+    the context of the first latest-changes page only: what changes with every new version
+    anywhere (the archive's totals) is kept off the other pages, so that one new version
+    does not re-render every list page."""
     template = "index.html" if source is None else "source.html"
     name = source.name if source else None
     ordered = recent_first(articles)
@@ -82,7 +86,8 @@ def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[Art
     for items, pagination in paginate(ordered, page_size, scope_url):
         context = {**extra, "source": source, "articles": items, "pagination": pagination,
                    "scope_url": scope_url, "rankings": RANKINGS,
-                   "activity": chart if pagination.number == 1 else None}
+                   "activity": chart if pagination.number == 1 else None,
+                   **((first or {}) if pagination.number == 1 else {})}
         pages.append(Page(pagination.url, template, context, newest))
     for ranking in RANKINGS:
         ranked = sorted((a for a in articles if ranking.select(a)), key=ranking.order)
@@ -102,9 +107,10 @@ def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *
     """Every page that lists articles, for the whole site and for each source."""
     names = {s.id: s.name for s in catalog.sources}
     busiest = sorted(catalog.sources, key=lambda s: (-s.versions, s.id))[:SIDEBAR_SOURCES]
-    shared = {"sources": busiest, "source_count": len(catalog.sources), "source_names": names,
+    totals = {"sources": busiest, "source_count": len(catalog.sources),
               "totals": {"articles": len(catalog.articles), "versions": catalog.version_count}}
-    pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size, shared)
+    pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size,
+                        {"source_names": names}, totals)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
     for items, pagination in paginate(catalog.sources, page_size, urls.sources()):
         pages.append(Page(pagination.url, "sources.html",

@@ -3,10 +3,10 @@
 The site is built into a temporary folder the session owns (as ``mkdocs serve`` does), so
 previewing never replaces the ``site/`` a user built for publishing, and stopping removes it.
 Rebuilds go through :func:`sitegen.build.build`, the same code as ``sitegen build``: what
-the preview shows is what would be published. Each rebuild is given the set of changed paths;
-today every rebuild is a complete one, and the content-hash build cache (issue 10) will make
-``build()`` itself re-render only the pages a change reaches, with no change needed here but
-passing the paths on.
+the preview shows is what would be published. ``build()`` finds what changed itself, from
+content hashes (the build cache, ``.sitegen-cache/``, keeps a record per output folder), so a
+rebuild after an edit re-renders only the pages that edit reaches; the changed paths are used
+only to say in the terminal what is being rebuilt.
 """
 
 from __future__ import annotations
