@@ -73,6 +73,7 @@ def warnings(config: Config, total_bytes: int) -> list[str]:
                      "the site is at the domain root; set base_url in sitegen.yaml or pass "
                      "--base-url")
     if total_bytes >= WARN_AT * PAGES_LIMIT:
-        found.append(f"the site is {total_bytes / 1e6:,.0f} MB, near GitHub Pages' limit of "
+        where = "over" if total_bytes > PAGES_LIMIT else "near"
+        found.append(f"the site is {total_bytes / 1e6:,.0f} MB, {where} GitHub Pages' limit of "
                      f"{PAGES_LIMIT / 1e6:,.0f} MB per site (see docs/deploy.md)")
     return found

@@ -109,6 +109,8 @@ def test_warnings_for_missing_base_url_and_size() -> None:
     assert hosting.warnings(Config(base_url=BASE), 10) == []
     (big,) = hosting.warnings(Config(base_url=BASE), 850_000_000)
     assert big.startswith("the site is 850 MB, near GitHub Pages' limit of 1,000 MB")
+    (over,) = hosting.warnings(Config(base_url=BASE), 2_347_000_000)
+    assert over.startswith("the site is 2,347 MB, over GitHub Pages' limit of 1,000 MB")
 
 
 def test_sitemaps_past_50000_urls_become_an_index() -> None:
