@@ -141,12 +141,11 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     tasks: list[job.Task] = []
     records: dict[str, ArticleRecord] = {}
     for spec in specs:
-        name = f"{spec.source}/{spec.id}"
-        old = state.articles.get(name)
-        if old and old.content_key == keys[name] and old.render_key == render_key:
-            records[name] = old
+        old = state.articles.get(spec.key)
+        if old and old.content_key == keys[spec.key] and old.render_key == render_key:
+            records[spec.key] = old
         else:
-            tasks.append(job.Task(spec, infos[spec.source], keys[name],
+            tasks.append(job.Task(spec, infos[spec.source], keys[spec.key],
                                   old.pages if old else {}, old.search_doc if old else None))
     reused = len(records)
 
@@ -160,7 +159,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         job_writes = 0
         results = stages.run_jobs(tasks, settings, jobs, progress)
         for task, (record, trouble, count) in zip(tasks, results, strict=True):
-            records[f"{task.spec.source}/{task.spec.id}"] = record
+            records[task.spec.key] = record
             template_problems.update(trouble)
             job_writes += count
         if template_problems:
@@ -178,12 +177,12 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             writer.add(urls.static(name), path.read_bytes())
         missing = stages.scope_feeds(writer, config, catalog, records, entries)
         if missing:  # saved entries that went missing: build those articles again
-            by_key = {f"{s.source}/{s.id}": s for s in specs}
+            by_key = {s.key: s for s in specs}
             again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
                               records[k].pages, records[k].search_doc) for k in missing]
             redone = stages.run_jobs(again, settings, jobs)
             for task, (record, _, count) in zip(again, redone, strict=True):
-                records[f"{task.spec.source}/{task.spec.id}"] = record
+                records[task.spec.key] = record
                 job_writes += count
             if stages.scope_feeds(writer, config, catalog, records, entries):
                 raise SitegenError("feed entries could not be saved in .sitegen-cache/; "
@@ -236,10 +235,8 @@ def _content_keys(specs: list[ArticleFiles], infos: dict[str, SourceInfo], diges
                   config: Config) -> dict[str, str]:
     """Each article's content key: its files' hashes, its source's details, the size limit."""
     per_source = {sid: stable(info) for sid, info in infos.items()}
-    return {f"{spec.source}/{spec.id}": key(spec.source, spec.id, per_source[spec.source],
-                                            config.max_file_size,
-                                            [(rel, digests.of(rel, path))
-                                             for rel, path in spec.files])
+    return {spec.key: key(spec.source, spec.id, per_source[spec.source], config.max_file_size,
+                          [(rel, digests.of(rel, path)) for rel, path in spec.files])
             for spec in specs}
 
 

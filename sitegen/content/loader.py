@@ -30,6 +30,11 @@ class ArticleFiles:
     id: str
     files: tuple[tuple[str, str], ...]  # (project-relative posix path, absolute path)
 
+    @property
+    def key(self) -> str:
+        """``source/article``, as the cache and the summaries name the article."""
+        return f"{self.source}/{self.id}"
+
 
 def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
@@ -113,8 +118,7 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
 DEFAULT_MAX_BYTES: int = Config.max_file_size
 
 
-def read_limited(path: str | Path, rel: str, max_bytes: int
-                 ) -> tuple[bytes | None, Problem | None]:
+def read_limited(path: str, rel: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
