@@ -9,7 +9,7 @@ first block also starts at line 1, taking any blank lines before it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 
@@ -28,6 +28,7 @@ _KINDS = {  # and "reference" (link definitions) and "blank" (whitespace-only bo
     "list_item_open": "list_item",
     "blockquote_open": "quote",
 }
+_INDEPENDENT = frozenset({"paragraph", "heading", "code", "rule"})
 
 
 @cache
@@ -62,6 +63,19 @@ class Doc:
     def block_keys(self, index: int) -> tuple[str, ...]:
         block = self.blocks[index]
         return tuple(self.keys[block.start : block.end])
+
+    def pieces(self) -> list[str] | None:
+        """The texts of the blocks when Markdown reads each one on its own exactly as in the
+        whole body (top-level paragraphs, headings, code and rules; no link definitions,
+        lists or quotes, which join or refer across blocks), else None. Rendering them one
+        at a time lets the versions of an article share the HTML of the blocks they share."""
+        if "\r" in self.text or not self.blocks:  # \r: our lines are not markdown-it's
+            return None
+        # (A block inside a list or quote always follows its container's list_item or
+        # quote block, so checking the kinds also rules out nested blocks.)
+        if any(block.kind not in _INDEPENDENT for block in self.blocks):
+            return None
+        return [self.block_text(n) for n in range(len(self.blocks))]
 
 
 def _starts(text: str) -> dict[int, tuple[str, int]]:
@@ -118,6 +132,13 @@ def _line_starts(text: str) -> dict[int, tuple[str, int]]:
     return {n: ("paragraph", 0) for n, line in enumerate(text.split("\n")) if line.strip()}
 
 
+@lru_cache(maxsize=8192)
+def _tokenized(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # The versions of an article share most of their paragraphs: tokenize each text once.
+    keys, raws = tokenize(chunk)
+    return tuple(keys), tuple(raws)
+
+
 def parse(text: str, plain: bool = False) -> Doc:
     """Cut ``text`` into blocks and tokens: Markdown blocks, or with ``plain`` lines.
 
@@ -141,13 +162,14 @@ def parse(text: str, plain: bool = False) -> Doc:
     for n in range(len(bounds) - 1):
         first, stop = bounds[n], bounds[n + 1]
         chunk = text[offsets[first] : min(offsets[stop], len(text))]
-        chunk_keys, chunk_raws = tokenize(chunk)
+        chunk_keys, cached_raws = _tokenized(chunk)
         if not chunk_keys:
             if raws:
                 raws[-1] += chunk
             else:
                 pending += chunk
             continue
+        chunk_raws = list(cached_raws)
         if pending:
             chunk_raws[0] = pending + chunk_raws[0]
             pending = ""

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.diff import Diff
+from sitegen.diff.engine import parsed
 from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.pages import Page
 from sitegen.pages.compare import compare_context, has_compare
@@ -18,7 +19,7 @@ from sitegen.render import markdown
 def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],
                   summary: ArticleSummary) -> list[Page]:
     # Each body is rendered once; the pages take it with their own heading levels.
-    bodies = [markdown.render(v.body) for v in article.versions]
+    bodies = [body_html(v.body) for v in article.versions]
     context = {"article": article, "source": source, "summary": summary,
                "first_latest": (0, len(article.versions) - 1) in diffs
                and len(article.versions) > 2,
@@ -44,6 +45,13 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
                           {**context, "compare": compare_context(article, list(diffs))},
                           article.latest.fetched))
     return pages
+
+
+def body_html(text: str) -> str:
+    """A body's HTML, a block at a time where that gives the same HTML (the versions of an
+    article share most blocks, and the diff has just cut them)."""
+    pieces = parsed(text).pieces()
+    return markdown.render(text) if pieces is None else markdown.render_pieces(pieces)
 
 
 def sitemap_entries(summary: ArticleSummary) -> list[tuple[str, datetime]]:

@@ -30,6 +30,18 @@ def render(source: str, shift: int = 0) -> str:
     return parser.renderer.render(tokens, parser.options, {})
 
 
+@lru_cache(maxsize=4096)
+def _piece(text: str) -> str:
+    return render(text)
+
+
+def render_pieces(pieces: list[str]) -> str:
+    """The same HTML as ``render("".join(pieces))`` when Markdown reads every piece on its
+    own as it does in the whole (see ``sitegen.diff.blocks.Doc.pieces``); a piece that
+    comes back in the next version is not rendered again."""
+    return "".join(_piece(p) for p in pieces)
+
+
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 

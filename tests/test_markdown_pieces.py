@@ -1,0 +1,89 @@
+"""A body rendered a block at a time must be byte-for-byte the body rendered whole.
+
+The version pages render each block of a body on its own (and reuse the HTML of blocks an
+earlier version shared) whenever ``Doc.pieces()`` says Markdown reads the blocks
+independently. These properties pin that down on generated Markdown, including the
+constructs that join or refer across blocks (lists, quotes, link definitions, lazy lines,
+setext underlines, indented code, unclosed fences, carriage returns).
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen.diff.blocks import parse
+from sitegen.pages.articles import body_html
+from sitegen.render import markdown
+from tests.test_diff_properties import block, join, sentence
+
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def simple_block(draw) -> str:
+    """Mostly blocks that stand alone, and a few that lean on their neighbours."""
+    text = draw(sentence())
+    kind = draw(st.sampled_from(
+        ["p", "p", "p", "h", "h_closed", "indented", "fence", "open_fence", "lazy", "setext",
+         "hr", "entity", "reflink", "tab", "item_paragraph", "other"]))
+    if kind == "h":
+        return "#" * draw(st.integers(1, 6)) + " " + text
+    if kind == "h_closed":
+        return "## " + text + " ##"
+    if kind == "indented":
+        return "    " + text + "\n\n    " + draw(sentence())
+    if kind == "fence":
+        return "~~~ info\n" + text + "\n\n" + draw(sentence()) + "\n~~~"
+    if kind == "open_fence":
+        return "```\n" + text  # runs to the end of the body
+    if kind == "lazy":
+        return text + "\n    " + draw(sentence())  # indented line continues the paragraph
+    if kind == "setext":
+        return text + "\n" + draw(st.sampled_from(["===", "---", "  ---  "]))
+    if kind == "hr":
+        return draw(st.sampled_from(["---", "***", "___", " - - -"]))
+    if kind == "entity":
+        return text + " &amp; &copy; &#35; \\*not em\\* <b>x</b> \u0000"
+    if kind == "reflink":
+        return text + " [see][ref] and [ref] and ![img][ref]"
+    if kind == "tab":
+        return "\t" + text
+    if kind == "item_paragraph":  # the second paragraph of a list item is not top-level
+        return "- " + text + "\n\n  " + draw(sentence())
+    return draw(block())  # lists, quotes, link definitions, ...
+
+
+@st.composite
+def body(draw) -> str:
+    text = join(draw(st.lists(simple_block(), max_size=8)), draw)
+    if draw(st.booleans()) and draw(st.booleans()):
+        text = text.replace("\n", draw(st.sampled_from(["\r\n", "\r"])), 1)
+    return text
+
+
+@SETTINGS
+@given(body())
+def test_pieces_render_as_the_whole_body(text: str) -> None:
+    pieces = parse(text).pieces()
+    if pieces is not None:
+        assert "".join(pieces) == text
+        assert markdown.render_pieces(pieces) == markdown.render(text)
+    assert body_html(text) == markdown.render(text)
+
+
+def test_plain_paragraphs_and_headings_are_pieces() -> None:
+    text = "# Title\n\nFirst *one*.\n\nSecond\nline.\n\n---\n\n    code\n"
+    assert parse(text).pieces() == ["# Title\n\n", "First *one*.\n\n", "Second\nline.\n\n",
+                                    "---\n\n", "    code\n"]
+
+
+def test_blocks_that_lean_on_others_are_rendered_whole() -> None:
+    for text in ("Text [a].\n\n[a]: http://example.com/\n",  # a definition elsewhere
+                 "- one\n- two\n",  # list items: one list
+                 "- one\n\n  two\n",  # a list item's second paragraph
+                 "> quoted\n>\n> more\n",  # one quote
+                 "a\r```\n\nb\n\n```"):  # markdown-it's lines are not ours: the fence
+        assert parse(text).pieces() is None  # opens on the line we count as the first
+        assert body_html(text) == markdown.render(text)
