@@ -90,8 +90,9 @@ def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
     for change in diff.field_changes:
         parts.append(Markup("<p>{}: {}</p>").format(change.name.capitalize(),
                                                     Markup(diffhtml.field(change))))
-    changed = [html for is_change, html in diffhtml.inline_blocks(diff) if is_change]
-    unchanged = sum(1 for is_change, _ in diffhtml.inline_blocks(diff) if not is_change)
+    blocks = diffhtml.inline_blocks(diff)
+    changed = [html for is_change, html in blocks if is_change]
+    unchanged = len(blocks) - len(changed)
     parts += [Markup(html) for html in changed[:MAX_CHANGED_BLOCKS]]
     left_out = len(changed) - MAX_CHANGED_BLOCKS
     note = []

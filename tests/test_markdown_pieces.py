@@ -9,9 +9,12 @@ setext underlines, indented code, unclosed fences, carriage returns).
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.diff import blocks
 from sitegen.diff.blocks import parse
 from sitegen.pages.articles import body_html
 from sitegen.render import markdown
@@ -71,6 +74,23 @@ def test_pieces_render_as_the_whole_body(text: str) -> None:
         assert "".join(pieces) == text
         assert markdown.render_pieces(pieces) == markdown.render(text)
     assert body_html(text) == markdown.render(text)
+
+
+@SETTINGS
+@given(body())
+def test_blocks_found_piece_by_piece_are_the_blocks_of_the_whole(text: str) -> None:
+    """markdown-it parses a body in pieces (each cached); the blocks must be the same as
+    from one parse of the whole body."""
+    with mock.patch.object(blocks, "segments", lambda lines: [(0, "\n".join(lines))]):
+        whole = parse(text)
+    assert parse(text) == whole
+
+
+def test_a_body_is_parsed_in_pieces_between_paragraphs() -> None:
+    lines = ["Intro.", "", "- a", "", "  still a", "", "Next.", "# Head", "", "Été."]
+    assert [first for first, _ in blocks.segments(lines)] == [0, 6, 9]
+    fenced = ["Intro.", "", "~~~", "", "code", "~~~", "", "Next."]
+    assert [first for first, _ in blocks.segments(fenced)] == [0]
 
 
 def test_plain_paragraphs_and_headings_are_pieces() -> None:

@@ -82,6 +82,47 @@ def _starts(text: str) -> dict[int, tuple[str, int]]:
     """{0-based line: (kind, level)} for every line a block starts on."""
     # markdown-it turns a lone \r into a line break; keep its line numbers equal to ours.
     source = text.replace("\r", " ") if "\r" in text else text
+    lines = source.split("\n")
+    starts: dict[int, tuple[str, int]] = {}
+    covered: list[tuple[int, int]] = []
+    for offset, segment in segments(lines):
+        found, spans = _segment_starts(segment)
+        starts.update((offset + line, kind_level) for line, kind_level in found)
+        covered += [(offset + first, offset + stop) for first, stop in spans]
+    # Lines no block covers are link reference definitions (markdown-it keeps them aside):
+    # each run of them is a block of its own, so it can move without its neighbours.
+    inside = [False] * (len(lines) + 1)
+    for first, stop in covered:
+        for line in range(first, min(stop, len(lines))):
+            inside[line] = True
+    for line, text in enumerate(lines):
+        if not inside[line] and text.strip() and line not in starts and (
+                line == 0 or inside[line - 1] or not lines[line - 1].strip()):
+            starts[line] = ("reference", 0)
+    return starts
+
+
+def segments(lines: list[str]) -> list[tuple[int, str]]:
+    """The body as (first line, text) pieces that markdown-it parses alone into the same
+    blocks as in the whole, so that each is parsed once however many versions share it.
+
+    A piece starts after a blank line, at a line that starts with a letter: that closes
+    every paragraph, list, quote and indented code block before it and opens none of them.
+    Only a fenced code block stays open over such a line, so a body with a fence marker
+    anywhere is one piece."""
+    if any("```" in line or "~~~" in line for line in lines):
+        return [(0, "\n".join(lines))]
+    cuts = [0] + [n for n in range(1, len(lines))
+                  if lines[n][:1].isalpha() and not lines[n - 1].strip(" \t")]
+    return [(first, "\n".join(lines[first:stop]))
+            for first, stop in zip(cuts, [*cuts[1:], len(lines)], strict=True)]
+
+
+@lru_cache(maxsize=8192)
+def _segment_starts(source: str) -> tuple[tuple[tuple[int, tuple[str, int]], ...],
+                                          tuple[tuple[int, int], ...]]:
+    """Where markdown-it starts blocks in ``source`` ((line, (kind, level)) pairs), and
+    the line spans its top-level tokens cover."""
     starts: dict[int, tuple[str, int]] = {}
     covered: list[tuple[int, int]] = []
     quotes = items = 0
@@ -113,18 +154,7 @@ def _starts(text: str) -> dict[int, tuple[str, int]]:
             if quotes and kind == "paragraph":
                 kind = "quote"
         starts[line] = (kind, level)
-    # Lines no block covers are link reference definitions (markdown-it keeps them aside):
-    # each run of them is a block of its own, so it can move without its neighbours.
-    lines = source.split("\n")
-    inside = [False] * (len(lines) + 1)
-    for first, stop in covered:
-        for line in range(first, min(stop, len(lines))):
-            inside[line] = True
-    for line, text in enumerate(lines):
-        if not inside[line] and text.strip() and line not in starts and (
-                line == 0 or inside[line - 1] or not lines[line - 1].strip()):
-            starts[line] = ("reference", 0)
-    return starts
+    return tuple(starts.items()), tuple(covered)
 
 
 def _line_starts(text: str) -> dict[int, tuple[str, int]]:

@@ -67,6 +67,9 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A Theme lasts one build (or one worker's share of it): templates cannot change
+            # under it, so Jinja need not stat every template file at every include.
+            auto_reload=False,
         )
 
         @jinja2.pass_context
