@@ -120,24 +120,27 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
     span = max(1.0, versions[-1].fetched.timestamp() - start)
     biggest = max((v.words_changed for v in versions), default=1) or 1
     rows = {"change": 40, "cosmetic": 76}
-    parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" '
-                    'viewBox="0 0 {} {}" width="100%" aria-labelledby="timeline-title '
-                    'timeline-desc">').format(width, height)]
+    # Plain strings, not Markup.format (one of these per article page, and format is slow):
+    # every text is escaped with markupsafe's escape; the rest are numbers and fixed words.
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" '
+             f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title '
+             f'timeline-desc">']
     counts = {k: sum(1 for v in versions[1:] if v.significance == k)
               for k in ("major", "minor", "cosmetic", "none")}
     words = sum(v.words_changed for v in versions)
-    desc = (f"{len(versions) - 1} changes between {_day_text(versions[0].fetched.date())} and "
-            f"{_day_text(versions[-1].fetched.date())}: {counts['major']} major, "
-            f"{counts['minor']} minor, {counts['cosmetic']} cosmetic; {words:,} words added "
-            "or removed in all.")
-    parts.append(Markup('<title id="timeline-title">Edit timeline</title>'))
-    parts.append(Markup('<desc id="timeline-desc">{}</desc>').format(desc))
+    desc = escape(
+        f"{len(versions) - 1} changes between {_day_text(versions[0].fetched.date())} and "
+        f"{_day_text(versions[-1].fetched.date())}: {counts['major']} major, "
+        f"{counts['minor']} minor, {counts['cosmetic']} cosmetic; {words:,} words added "
+        "or removed in all.")
+    parts.append('<title id="timeline-title">Edit timeline</title>')
+    parts.append(f'<desc id="timeline-desc">{desc}</desc>')
     for name, y in rows.items():
-        parts.append(Markup('<line class="chart-axis timeline-{}" x1="{}" y1="{}" x2="{}" '
-                            'y2="{}"/>').format(name, pad, y, width - pad, y))
-    parts.append(Markup('<text class="chart-label" x="{}" y="12">changes</text>').format(pad))
-    parts.append(Markup('<text class="chart-label" x="{}" y="{}">cosmetic</text>').format(
-        pad, rows["cosmetic"] - 8))
+        parts.append(f'<line class="chart-axis timeline-{name}" x1="{pad}" y1="{y}" '
+                     f'x2="{width - pad}" y2="{y}"/>')
+    parts.append(f'<text class="chart-label" x="{pad}" y="12">changes</text>')
+    parts.append(f'<text class="chart-label" x="{pad}" y="{rows["cosmetic"] - 8}">cosmetic'
+                 '</text>')
     for v in versions:
         x = pad + (width - 2 * pad) * (v.fetched.timestamp() - start) / span
         if v.number == 0:
@@ -151,10 +154,8 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
             href = link(urls.diff(source, article, v.number - 1, v.number))
             label = (f"Version {v.number}, {_day_text(v.fetched.date())}: {kind} change, "
                      f"{v.words_added:,} words added, {v.words_removed:,} removed")
-        parts.append(Markup('<a href="{}"><title>{}</title><circle class="mark mark-{}" '
-                            'cx="{:.1f}" cy="{}" r="{:.1f}"/></a>').format(href, label, kind, x,
-                                                                          y, r))
-    parts.append(Markup("</svg>"))
-    caption = Markup('<figcaption class="chart-caption">{}</figcaption>').format(desc)
-    return Markup('<figure class="chart-figure">') + escape("").join(parts) + caption + \
-        Markup("</figure>")
+        parts.append(f'<a href="{escape(href)}"><title>{escape(label)}</title><circle '
+                     f'class="mark mark-{escape(kind)}" cx="{x:.1f}" cy="{y}" r="{r:.1f}"/></a>')
+    parts.append("</svg>")
+    return Markup(f'<figure class="chart-figure">{"".join(parts)}'
+                  f'<figcaption class="chart-caption">{desc}</figcaption></figure>')
