@@ -190,9 +190,15 @@ def _unchanged(parts: tuple[Part, ...], kind: str, level: int, text: str, mode: 
     return _render_blocks(parts, (block,) * olds, (block,) * news, mode, screen_reader)
 
 
+@lru_cache(maxsize=1024)
+def _readable(parts: tuple[Part, ...]) -> tuple[Part, ...]:
+    # A changed block is drawn three times (old side, new side, inline): regroup it once.
+    return readable(parts)
+
+
 def _render_blocks(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
                    mode: str, screen_reader: bool, extra: str = "", note: str = "") -> str:
-    laid = _layout(readable(parts), olds, news, mode)
+    laid = _layout(_readable(tuple(parts)), olds, news, mode)
     return "\n".join(
         _block(block, pieces, screen_reader, extra, note if n == len(laid) - 1 else "")
         for n, (block, pieces) in enumerate(laid))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, Diff, Part
 from sitegen.diff.tokens import tokenize
@@ -98,38 +99,43 @@ _SETEXT = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _FENCE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,}).*$")
 
 
-def hidden(block: Block) -> list[tuple[int, int]]:
+def hidden(block: Block) -> tuple[tuple[int, int], ...]:
     """Character ranges of ``block.text`` that are Markdown syntax, not content: quote
     markers on every line, a bullet, heading hashes or underline, code fence lines."""
+    return _hidden(block.kind, block.text)
+
+
+@lru_cache(maxsize=4096)  # a block comes back in every diff and view of its article
+def _hidden(kind: str, text: str) -> tuple[tuple[int, int], ...]:
     ranges: list[tuple[int, int]] = []
-    lines = block.text.split("\n")
+    lines = text.split("\n")
     content = [n for n, line in enumerate(lines) if line.strip()]
     if not content:
-        return ranges
+        return ()
     at = 0
     for n, line in enumerate(lines):
         start = at
         at += len(line) + 1
         pos = 0
-        if block.kind == "quote":
+        if kind == "quote":
             while match := _QUOTE.match(line, pos):
                 pos = match.end()
         if n == content[0]:
-            if block.kind == "list_item" and (match := _BULLET.match(line, pos)):
+            if kind == "list_item" and (match := _BULLET.match(line, pos)):
                 pos = match.end()
-            elif block.kind == "heading" and (match := _ATX.match(line, pos)):
+            elif kind == "heading" and (match := _ATX.match(line, pos)):
                 pos = match.end()
                 if end := _ATX_END.search(line, pos):
                     ranges.append((start + end.start(), start + len(line)))
-            elif block.kind == "code" and _FENCE.match(line, pos):
+            elif kind == "code" and _FENCE.match(line, pos):
                 pos = len(line)
         elif n == content[-1] and (
-                (block.kind == "heading" and _SETEXT.match(line, pos))
-                or (block.kind == "code" and _FENCE.match(line, pos))):
+                (kind == "heading" and _SETEXT.match(line, pos))
+                or (kind == "code" and _FENCE.match(line, pos))):
             pos = len(line)
         if pos:
             ranges.append((start, start + pos))
-    return sorted(ranges)
+    return tuple(sorted(ranges))
 
 
 def _plural(n: int, word: str) -> str:
