@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,12 @@ class Digests:
         return value
 
 
+@cache  # one entry per dataclass type
+def _field_names(kind: type) -> tuple[str, ...]:
+    # dataclasses.fields() builds its answer on every call; keys walk thousands of values.
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def stable(value: Any, memo: dict[int, Any] | None = None) -> Any:
     """``value`` as plain, picklable data with a stable meaning, for keys of page inputs:
     dataclasses by their fields (or their ``fingerprint``, if they carry one), functions by
@@ -85,8 +91,8 @@ def stable(value: Any, memo: dict[int, Any] | None = None) -> Any:
             return (type(value).__name__, known)
         if memo is not None and id(value) in memo:
             return memo[id(value)][1]
-        made = (type(value).__name__, *(stable(getattr(value, f.name), memo)
-                                        for f in dataclasses.fields(value)))
+        made = (type(value).__name__, *(stable(getattr(value, name), memo)
+                                        for name in _field_names(type(value))))
         if memo is not None:
             memo[id(value)] = (value, made)  # the value is kept so that its id stays its own
         return made

@@ -15,7 +15,7 @@ from datetime import date, tzinfo
 from sitegen import urls
 from sitegen.model import ArticleSummary, Catalog, SourceSummary
 from sitegen.pages import Page, recent_first
-from sitegen.pages.dates import by_day, date_pages
+from sitegen.pages.dates import by_day, date_pages, local_day
 from sitegen.pages.paginate import paginate
 from sitegen.search import shard_count
 
@@ -65,7 +65,7 @@ def activity(articles: Sequence[ArticleSummary], zone: tzinfo) -> dict[date, tup
     changes: Counter[date] = Counter()
     for article in articles:
         for version in article.versions:
-            day = version.fetched.astimezone(zone).date()
+            day = local_day(version.fetched, zone)
             (changes if version.number else firsts)[day] += 1
     return {d: (firsts[d], changes[d]) for d in sorted(firsts.keys() | changes.keys())}
 
