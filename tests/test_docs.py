@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 
+import click
 from click.testing import CliRunner
 
 from sitegen.cli import main
@@ -29,7 +30,10 @@ def help_text(command: str) -> str:
 
 def test_every_command_is_documented() -> None:
     documented = {m.group("cmd") for m in BLOCK.finditer(CLI_DOC.read_text())}
-    expected = {"sitegen"} | {f"sitegen {name}" for name in main.commands}
+    ctx = click.Context(main, info_name="sitegen")
+    names = main.list_commands(ctx)
+    assert all(main.get_command(ctx, name) for name in names)  # every name loads
+    expected = {"sitegen"} | {f"sitegen {name}" for name in names}
     assert documented == expected
 
 

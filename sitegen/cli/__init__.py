@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -13,8 +14,26 @@ from sitegen.errors import BuildError, SitegenError
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+# Each command's module, imported only when that command runs (or help lists it): a
+# no-change `sitegen build` should not pay for importing the preview server or the importers.
+COMMANDS = {"add": ("add", "add"), "build": ("build", "build"), "diff": ("diff", "diff"),
+            "import": ("imports", "import_dir"), "import-git": ("imports", "import_git"),
+            "new": ("new", "new"), "serve": ("serve", "serve")}
+
+
 class Group(click.Group):
-    """Prints sitegen's own errors as messages, not tracebacks, and exits with status 1."""
+    """Loads commands on demand; prints sitegen's own errors as messages, not tracebacks,
+    and exits with status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(f"sitegen.cli.{module}"), name)
+        return command
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -38,18 +57,3 @@ def main() -> None:
     sitegen reads every stored version of every article from content/, works out what
     changed between versions, and writes a static site to site/.
     """
-
-
-def _register() -> None:
-    from sitegen.cli import add, build, diff, imports, new, serve
-
-    main.add_command(add.add)
-    main.add_command(build.build)
-    main.add_command(diff.diff)
-    main.add_command(imports.import_dir)
-    main.add_command(imports.import_git)
-    main.add_command(new.new)
-    main.add_command(serve.serve)
-
-
-_register()

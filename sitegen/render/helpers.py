@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.render import markdown, timefmt
+from sitegen.render import timefmt
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -20,6 +20,8 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def filters(config: Config) -> dict[str, Any]:
+    from sitegen.render import markdown  # with the templates, not with the CLI
+
     zone = config.tz
     formats = {"long": timefmt.long_time, "date": timefmt.long_date,
                "short": timefmt.short_time, "clock": timefmt.clock}

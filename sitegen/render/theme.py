@@ -21,7 +21,6 @@ from markupsafe import Markup
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, problem
-from sitegen.render import charts, diffview, helpers, timefmt
 
 BUILTIN = Path(__file__).resolve().parent.parent / "themes"
 SIGNIFICANCE_NAMES = {"none": "No change", "cosmetic": "Cosmetic", "minor": "Minor change",
@@ -60,6 +59,9 @@ class Theme:
 
     @cached_property
     def env(self) -> jinja2.Environment:
+        # Imported here: a build with nothing to render needs the theme's files, not these.
+        from sitegen.render import charts, diffview, helpers, timefmt
+
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
             autoescape=True,
