@@ -21,6 +21,7 @@ from sitegen.diff import Diff, diff_versions
 from sitegen.errors import Problem
 from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
+from sitegen.output import write_file
 from sitegen.pages import Page
 from sitegen.pages.articles import article_pages
 from sitegen.render.theme import Theme
@@ -67,11 +68,7 @@ _made: set[Path] = set()  # folders this process has created in the staging fold
 
 
 def _write(root: Path, rel: str, data: bytes) -> None:
-    target = root / rel
-    if target.parent not in _made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _made.add(target.parent)
-    target.write_bytes(data)
+    write_file(root, rel, data, _made)
 
 
 def entries_blob(folder: Path, content_key: str) -> Path:

@@ -177,17 +177,23 @@ def _size(path: Path) -> int:
         return 0
 
 
+def write_file(root: Path, rel: str, data: bytes, made: set[Path]) -> None:
+    """Write ``data`` to ``root / rel``, creating its folder unless ``made`` (the folders
+    this writer has already created) holds it: one mkdir per folder, not per file."""
+    target = root / rel
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    target.write_bytes(data)
+
+
 def write_site(output: Path, files: dict[str, bytes], build_id: str = "") -> None:
     """Write ``files`` (site-relative path to bytes) as the new content of ``output``."""
     staging = new_staging(output)
     try:
         made: set[Path] = set()
         for rel, data in files.items():
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
+            write_file(staging, rel, data, made)
     except BaseException:
         _remove(staging)
         raise

@@ -24,6 +24,7 @@ from sitegen.config import Config
 from sitegen.errors import BuildError, Problem
 from sitegen.fingerprint import digest_bytes, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
+from sitegen.output import write_file
 from sitegen.pages import Page
 from sitegen.pages.lists import list_pages
 from sitegen.search import index_folder, part_of, shard_count, shard_of
@@ -76,14 +77,13 @@ class Writer:
         self.staging, self.old, self.full = staging, old, full
         self.manifest: dict[str, str] = {}
         self.written = 0
+        self._made: set[Path] = set()
 
     def add(self, path: str, data: bytes) -> str:
         sha = digest_bytes(data)
         self.manifest[path] = sha
         if self.full or self.old.get(path) != sha:
-            target = self.staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_file(self.staging, path, data, self._made)
             self.written += 1
         return sha
 
