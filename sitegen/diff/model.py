@@ -10,6 +10,7 @@ and ``delete`` parts of ``blocks`` in order, the new side that of ``equal`` (new
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -168,6 +169,18 @@ class Diff:
     @classmethod
     def from_json(cls, text: str) -> Diff:
         return cls.from_dict(json.loads(text))
+
+
+def _pickled_by_fields(kind: type) -> None:
+    """Pickle ``kind`` as its constructor and field values. A slots dataclass otherwise
+    pickles through ``dataclasses.fields()`` for every object, and every article's diffs are
+    pickled into the cache (1.17 ms an article of the 10,000-article benchmark, 0.35 ms so)."""
+    values = operator.attrgetter(*(f.name for f in fields(kind)))
+    kind.__reduce__ = lambda self: (kind, values(self))  # type: ignore[method-assign]
+
+
+for _kind in (Part, Block, BlockOp, FieldChange, Stats, Diff):
+    _pickled_by_fields(_kind)
 
 
 def _part_json(part: Part) -> dict[str, str]:
