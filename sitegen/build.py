@@ -11,13 +11,15 @@ output is a complete previous build, moves the changed files into it.
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen import hosting, urls
 from sitegen.cache import ArticleRecord, Cache, Quick, State
@@ -26,7 +28,7 @@ from sitegen.content.loader import ArticleFiles, scan
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import load_source_meta
 from sitegen.errors import BuildError, Problem, SitegenError, problem
-from sitegen.fingerprint import Digests, code_version, files_key, key, stable
+from sitegen.fingerprint import Digests, code_version, digest_bytes, files_key, key, stable
 from sitegen.model import SourceInfo
 from sitegen.output import apply_changes, check_output, discard, new_staging, read_marker, swap_in
 from sitegen.render.theme import Theme
@@ -86,6 +88,17 @@ def _sources(project: Path, folders: list[tuple[str, Path]]
     return infos, problems
 
 
+def _unfreeze_after(function: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> BuildResult:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+    return wrapper
+
+
+@_unfreeze_after
 def build(project: Path, output: Path | None = None, *, base_url: str | None = None,
           overwrite: bool = False, search: bool = True, keep_going: bool = False,
           cache: bool = True, jobs: int | None = None, progress: Progress | None = None,
@@ -138,6 +151,10 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     state = State() if full else store.load()[1]
     if state.build_id != quick.build_id:  # the record is unreadable: build everything
         full, state = True, State()
+    # The record's million objects live as long as the build: out of the garbage collector's
+    # sight, it no longer walks them over and over (a third of the time of one new version
+    # at 10,000 articles). Undone when the build ends, for a preview server's next build.
+    gc.freeze()
     tasks: list[job.Task] = []
     records: dict[str, ArticleRecord] = {}
     for spec in specs:
@@ -197,7 +214,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         search_keys = stages.index_search(writer, store, state, records, docs, config,
                                           search, full)
         progress("Indexing for search", 1, 1)
-        build_id = key(sorted(writer.manifest.items()))
+        build_id = manifest_key(writer.manifest)
         gone = sorted(set(state.manifest) - set(writer.manifest))
         if on_publish is not None:
             on_publish()
@@ -215,7 +232,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     size = (previous + grown if grown is not None and previous is not None
             else stages.disk_size(output, writer.manifest))
     if cache:
-        stages.forget_unused(store, {r.content_key for r in records.values()})
+        stages.forget_unused(store, {r.content_key for r in records.values()},
+                             None if full else {r.content_key for r in state.articles.values()})
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,
               "files": len(writer.manifest), "bytes": size}
@@ -223,12 +241,20 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                      counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
-                     manifest=writer.manifest, search_keys=search_keys))
+                     manifest=writer.manifest, search_keys=search_keys, pickled=state.pickled))
     return BuildResult(
         **counts, seconds=time.perf_counter() - started, output=output,
         warnings=hosting.warnings(config, size), skipped=sorted(problems),
         rebuilt=len(tasks), reused=reused, written=writer.written + job_writes,
         deleted=0 if full else len(gone))
+
+
+def manifest_key(manifest: dict[str, str]) -> str:
+    """The build's id: a hash of every output file's path and hash (the output's marker
+    carries it, so equal outputs have equal markers). One string, hashed once: quicker
+    than :func:`key` by a quarter of a second at 150,000 files."""
+    return digest_bytes("\n".join(f"{path} {sha}" for path, sha in sorted(manifest.items()))
+                        .encode())
 
 
 def _content_keys(specs: list[ArticleFiles], infos: dict[str, SourceInfo], digests: Digests,

@@ -30,12 +30,17 @@ def absolute(config: Config, url: str) -> str:
 
 
 def _urlset(config: Config, entries: list[tuple[str, datetime | None]]) -> bytes:
+    assert config.base_url, "absolute URLs need base_url"
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lastmods: dict[datetime, str] = {}  # an article's pages share a few times
+    base = _xml(config.base_url or "")
     for url, updated in entries:
-        lastmod = (f"<lastmod>{updated.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
-                   "</lastmod>" if updated else "")
-        lines.append(f"<url><loc>{_xml(absolute(config, url))}</loc>{lastmod}</url>")
+        lastmod = lastmods.get(updated) if updated else ""
+        if lastmod is None:
+            lastmod = lastmods[updated] = (  # type: ignore[index]
+                f"<lastmod>{updated.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}</lastmod>")
+        lines.append(f"<url><loc>{base}{_xml(url)}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
 

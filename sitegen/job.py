@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import feeds, urls
-from sitegen.cache import ArticleRecord, load_blob, save_blob
+from sitegen.cache import ArticleRecord, blob_path, load_blob, save_blob
 from sitegen.config import Config
 from sitegen.content.loader import ArticleFiles, load_article
 from sitegen.diff import Diff, diff_versions
@@ -72,7 +72,7 @@ def _write(root: Path, rel: str, data: bytes) -> None:
 
 
 def entries_blob(folder: Path, content_key: str) -> Path:
-    return folder / content_key[:2] / f"{content_key}.entries"
+    return blob_path(folder, content_key, "entries")
 
 
 def pairs(count: int) -> list[tuple[int, int]]:
@@ -86,7 +86,7 @@ def diffs_of(article: Article, content_key: str, folder: Path | None
              ) -> dict[tuple[int, int], Diff]:
     """The article's diffs, from the cache when this content was diffed before (so that a
     template change re-renders without re-diffing)."""
-    blob = folder / content_key[:2] / f"{content_key}.diffs" if folder else None
+    blob = blob_path(folder, content_key, "diffs") if folder else None
     if blob is not None:
         cached = load_blob(blob)
         if isinstance(cached, dict):

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from sitegen import feeds, job, urls
-from sitegen.cache import ArticleRecord, Cache, State, load_blob
+from sitegen.cache import ArticleRecord, Cache, ListScope, State, blob_path, load_blob
 from sitegen.config import Config
 from sitegen.errors import BuildError, Problem
 from sitegen.fingerprint import digest_bytes, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import write_file
 from sitegen.pages import Page
-from sitegen.pages.lists import list_pages
+from sitegen.pages.lists import list_scopes
 from sitegen.search import index_folder, part_of, shard_count, shard_of
 
 PARALLEL_FROM = 24  # fewer items than this are built in this process
@@ -88,9 +88,15 @@ class Writer:
         return sha
 
 
-def forget_unused(store: Cache, keys: set[str]) -> None:
-    """Drop cached diffs and feed entries of content that no article has any more."""
-    for folder in (store.diffs, store.entries):
+def forget_unused(store: Cache, keys: set[str], before: set[str] | None) -> None:
+    """Drop cached diffs and feed entries of content that no article has any more: those of
+    the previous build's content keys (``before``) not in ``keys``, or, with no previous
+    build, any in the cache (a full sweep, which costs a listing of every blob)."""
+    for folder, kind in ((store.diffs, "diffs"), (store.entries, "entries")):
+        if before is not None:
+            for gone in before - keys:
+                blob_path(folder, gone, kind).unlink(missing_ok=True)
+            continue
         for blob in folder.glob("*/*") if folder.exists() else []:
             if blob.stem not in keys:
                 blob.unlink(missing_ok=True)
@@ -103,12 +109,14 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
     if not config.base_url:
         return []
     count = config.feed_entries
-    versions = sorted(((v.fetched, a.source, a.id, v.number, a) for a in catalog.articles
-                       for v in a.versions),
-                      key=lambda t: (-t[0].timestamp(), t[1], t[2], -t[3]))
+    # Newest first: plain tuples sort in C (source, id and number are unique together, so
+    # the summaries at the end are never compared).
+    versions = sorted([(-v.fetched.timestamp(), a.source, a.id, -v.number, a)
+                       for a in catalog.articles for v in a.versions])
     scopes: dict[str, list[tuple[str, int]]] = {"": []}
     headlines: list[tuple[str, int]] = []
-    for _, source, article, number, summary in versions:
+    for _, source, article, negative, summary in versions:
+        number = -negative
         key_ = f"{source}/{article}"
         if len(scopes[""]) < count:
             scopes[""].append((key_, number))
@@ -177,21 +185,36 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
            search: bool, render_key: str, settings: job.Settings, jobs: int,
            progress: Progress = quiet) -> tuple[list[tuple[str, object]], int]:
     """Render the list pages whose inputs changed (in the worker processes when there are
-    many); their sitemap entries and count."""
-    planned = list_pages(catalog, config.tz, config.page_size, config.base_path, search=search)
-    fresh: dict[str, tuple[str, str]] = {}
+    many); their sitemap entries and count. A scope (the whole site, a source) whose inputs
+    did not change is not even planned: its record says what its pages were."""
+    old_pages = {path: made for scope in state.lists.values()
+                 for path, made in scope.pages.items()}
+    fresh: dict[str, ListScope] = {}
     todo: list[tuple[str, Page, str | None]] = []
-    inputs: dict[str, str] = {}
+    owner: dict[str, tuple[ListScope, str]] = {}  # path to render -> (its scope, input key)
     memo: dict[int, object] = {}
-    for page in planned:
-        path = urls.output_path(page.url)
-        inputs[path] = key(render_key, page.template, page.url, stable(page.context, memo))
-        old = state.lists.get(path)
-        if not full and old and old[0] == inputs[path] and writer.old.get(path) == old[1]:
-            writer.manifest[path] = old[1]
-            fresh[path] = old
-        else:
-            todo.append((path, page, None if full else writer.old.get(path)))
+    for scope in list_scopes(catalog, config.tz, config.page_size, config.base_path,
+                             search=search):
+        scope_key = key(render_key, stable(scope.inputs, memo))
+        old = state.lists.get(scope.name)
+        if (not full and old and old.key == scope_key
+                and all(writer.old.get(path) == sha for path, (_, sha) in old.pages.items())):
+            writer.manifest.update((path, sha) for path, (_, sha) in old.pages.items())
+            fresh[scope.name] = old
+            continue
+        planned = scope.plan()
+        record = fresh[scope.name] = ListScope(
+            scope_key, {}, [(p.url, p.updated) for p in planned if p.listed])
+        for page in planned:
+            path = urls.output_path(page.url)
+            inputs = key(render_key, page.template, page.url, stable(page.context, memo))
+            made = old_pages.get(path)
+            if not full and made and made[0] == inputs and writer.old.get(path) == made[1]:
+                writer.manifest[path] = made[1]
+                record.pages[path] = made
+            else:
+                todo.append((path, page, None if full else writer.old.get(path)))
+                owner[path] = (record, inputs)
     problems: set[Problem] = set()
     for path, sha, trouble in map_chunks(job.render_lists, todo, settings, jobs, progress,
                                    "Rendering lists"):
@@ -200,13 +223,15 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
             continue
         assert sha is not None
         writer.manifest[path] = sha
-        fresh[path] = (inputs[path], sha)
+        record, inputs = owner[path]
+        record.pages[path] = (inputs, sha)
         if full or writer.old.get(path) != sha:
             writer.written += 1
     if problems:
         raise BuildError(sorted(problems))
     state.lists = fresh
-    return [(p.url, p.updated) for p in planned if p.listed], len(planned)
+    entries = [entry for scope in fresh.values() for entry in scope.sitemap]
+    return entries, sum(len(scope.pages) for scope in fresh.values())
 
 
 def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import output
+from sitegen import output, urls
 from sitegen.build import build
 from sitegen.errors import BuildError
 from sitegen.output import MARKER
+from sitegen.pages import lists
 from tests.conftest import version_file, write
 
 
@@ -96,6 +97,63 @@ def test_every_kind_of_change_gives_the_clean_builds_bytes(archive: Path, tmp_pa
     build(archive, search=False)
     assert not (archive / "site/pagefind").exists()
     same_as_clean(archive, tmp_path, search=False)
+
+
+def test_only_the_lists_of_changed_scopes_are_planned(archive: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit in one source plans the lists of the whole site and of that source, not the
+    other sources' (their pages are taken from the record), and still gives clean bytes."""
+    build(archive)
+    planned: list[str] = []
+    real = lists.scope_pages
+
+    def spy(scope_url, *args, **kwargs):  # type: ignore[no-untyped-def]
+        planned.append(scope_url)
+        return real(scope_url, *args, **kwargs)
+
+    monkeypatch.setattr(lists, "scope_pages", spy)
+    write(archive / "content/alpha/story-1/2.md",
+          version_file("Story 1 of alpha, v2", "2025-03-09T09:00:00Z", "Third version.\n"))
+    result = build(archive)
+    assert result.rebuilt == 1
+    assert planned == [urls.home(), urls.scope("alpha")]
+    assert "Story 1 of alpha, v2" in (archive / "site/alpha/index.html").read_text()
+    same_as_clean(archive, tmp_path)
+
+
+def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
+    """Diffs and feed entries are kept per content key: an edit replaces the article's, a
+    removal drops them, and a build without a usable record sweeps out strays."""
+    write(archive / "sitegen.yaml", "title: Cached\nbase_url: https://example.org/\n")
+    folder = archive / ".sitegen-cache"
+
+    def kept() -> dict[str, set[str]]:
+        return {kind: {p.name.split(".")[0] for p in (folder / kind).glob("*/*")}
+                for kind in ("diffs", "entries")}
+
+    build(archive)
+    first = kept()
+    assert len(first["diffs"]) == len(first["entries"]) == 6 and first["diffs"] == first["entries"]
+
+    edit = archive / "content/alpha/story-1/1.md"
+    edit.write_text(edit.read_text().replace("Second paragraph", "Second, edited, paragraph"))
+    build(archive)
+    second = kept()
+    assert len(second["diffs"]) == 6 and len(second["diffs"] - first["diffs"]) == 1
+    assert second["diffs"] == second["entries"]
+
+    shutil.rmtree(archive / "content/beta/story-0")
+    build(archive)
+    third = kept()
+    assert len(third["diffs"]) == 5 and third["diffs"] < second["diffs"]
+
+    stray = folder / "diffs" / "ff" / ("f" * 64 + ".diffs")
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"left by a build that failed")
+    for state in folder.glob("state-*.pickle"):
+        state.write_bytes(b"unreadable")
+    build(archive)
+    assert not stray.exists() and kept() == third
 
 
 def test_a_failed_incremental_build_changes_nothing(archive: Path) -> None:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from functools import lru_cache
 
 from sitegen import urls
 from sitegen.model import ArticleSummary, VersionSummary
@@ -44,23 +43,20 @@ class Event:
         return self.previous is not None and self.previous.title != self.version.title
 
 
-@lru_cache(maxsize=1 << 17)
-def local_day(moment: datetime, zone: tzinfo) -> date:
-    """The day ``moment`` falls on in ``zone``. Remembered: every version is placed on a day
-    for the archive's lists and again for its source's, and the time zone lookup is slow."""
-    return moment.astimezone(zone).date()
-
-
 def by_day(articles: Iterable[ArticleSummary], zone: tzinfo) -> dict[date, list[Event]]:
     """Every version, by the local day it was fetched on; newest first within a day."""
-    days: dict[date, list[Event]] = defaultdict(list)
+    days: dict[date, list[tuple[float, str, int, ArticleSummary, VersionSummary]]]
+    days = defaultdict(list)
     for article in articles:
+        key = article.key
         for version in article.versions:
-            days[local_day(version.fetched, zone)].append(Event(article, version))
-    for events in days.values():
-        events.sort(key=lambda e: (-e.version.fetched.timestamp(), e.article.key,
-                                   e.version.number))
-    return dict(sorted(days.items()))
+            moment = version.fetched
+            days[moment.astimezone(zone).date()].append(
+                (-moment.timestamp(), key, version.number, article, version))
+    # Plain tuples sort in C; key and number are unique together, so the summaries at the
+    # end are never compared.
+    return {day: [Event(a, v) for _, _, _, a, v in sorted(found)]
+            for day, found in sorted(days.items())}
 
 
 def _neighbours(keys: list) -> dict:  # type: ignore[type-arg]

@@ -7,15 +7,16 @@ archive and ranked lists, at the same paths under its root.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, tzinfo
+from functools import partial
+from typing import Any
 
 from sitegen import urls
 from sitegen.model import ArticleSummary, Catalog, SourceSummary
 from sitegen.pages import Page, recent_first
-from sitegen.pages.dates import by_day, date_pages, local_day
+from sitegen.pages.dates import Event, by_day, date_pages
 from sitegen.pages.paginate import paginate
 from sitegen.search import shard_count
 
@@ -29,20 +30,23 @@ class Ranking:
     title: str
     description: str
 
-    def select(self, a: ArticleSummary) -> bool:
-        if self.name == "most-edited":
-            return a.changes > 0
-        if self.name == "largest-changes":
-            return a.largest_change is not None and a.largest_change.words_changed > 0
-        return a.headline_changes > 0
-
-    def order(self, a: ArticleSummary) -> tuple:  # type: ignore[type-arg]
+    def rank(self, a: ArticleSummary) -> tuple | None:  # type: ignore[type-arg]
+        """Where ``a`` sorts in this list (ascending), or None if the list leaves it out.
+        One call per article: the largest change and headline count are worked out once."""
         latest = -a.latest.fetched.timestamp()
         if self.name == "most-edited":
-            return (-len(a.versions), latest, a.key)
+            return (-len(a.versions), latest, a.key) if a.changes > 0 else None
         if self.name == "largest-changes":
-            return (-a.largest_change.words_changed, latest, a.key)  # type: ignore[union-attr]
-        return (-a.headline_changes, latest, a.key)
+            largest = a.largest_change
+            words = largest.words_changed if largest is not None else 0
+            return (-words, latest, a.key) if words > 0 else None
+        headlines = a.headline_changes
+        return (-headlines, latest, a.key) if headlines > 0 else None
+
+    def ranked(self, articles: Sequence[ArticleSummary]) -> list[ArticleSummary]:
+        # The keys end with the article's key, which is unique: summaries are never compared.
+        keyed = [(self.rank(a), a) for a in articles]
+        return [a for _, a in sorted(item for item in keyed if item[0] is not None)]
 
 
 RANKINGS = (
@@ -59,15 +63,13 @@ RANKINGS = (
 SIDEBAR_SOURCES = 20  # the home page names the sources with the most versions; all have a list
 
 
-def activity(articles: Sequence[ArticleSummary], zone: tzinfo) -> dict[date, tuple[int, int]]:
+def activity(days: dict[date, list[Event]]) -> dict[date, tuple[int, int]]:
     """(first seen, changes) per local day, for the activity chart."""
-    firsts: Counter[date] = Counter()
-    changes: Counter[date] = Counter()
-    for article in articles:
-        for version in article.versions:
-            day = local_day(version.fetched, zone)
-            (changes if version.number else firsts)[day] += 1
-    return {d: (firsts[d], changes[d]) for d in sorted(firsts.keys() | changes.keys())}
+    found = {}
+    for day, events in days.items():
+        firsts = sum(1 for e in events if not e.version.number)
+        found[day] = (firsts, len(events) - firsts)
+    return found
 
 
 def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[ArticleSummary],
@@ -81,7 +83,8 @@ def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[Art
     name = source.name if source else None
     ordered = recent_first(articles)
     newest = ordered[0].latest.fetched if ordered else None
-    chart = activity(articles, zone)
+    days = by_day(articles, zone)
+    chart = activity(days)
     pages = []
     for items, pagination in paginate(ordered, page_size, scope_url):
         context = {**extra, "source": source, "articles": items, "pagination": pagination,
@@ -90,7 +93,7 @@ def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[Art
                    **((first or {}) if pagination.number == 1 else {})}
         pages.append(Page(pagination.url, template, context, newest))
     for ranking in RANKINGS:
-        ranked = sorted((a for a in articles if ranking.select(a)), key=ranking.order)
+        ranked = ranking.ranked(articles)
         base = urls.list_page(scope_url, ranking.name)
         for items, pagination in paginate(ranked, page_size, base):
             pages.append(Page(pagination.url, "list.html",
@@ -98,30 +101,56 @@ def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[Art
                                "scope_name": name, "ranking": ranking, "articles": items,
                                "pagination": pagination},
                               newest))
-    pages += date_pages(scope_url, name, by_day(articles, zone), page_size, extra)
+    pages += date_pages(scope_url, name, days, page_size, extra)
     return pages
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The list pages of the whole site or of one source, planned only when asked: a build
+    plans again only the scopes whose ``inputs`` changed (one new version changes the whole
+    site's lists and its source's, not the other sources')."""
+
+    name: str  # "" for the whole site, else the source's id
+    inputs: tuple[Any, ...]  # everything its pages are made from, beside the site's config
+    plan: Callable[[], list[Page]]
+
+
+def list_scopes(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *,
+                search: bool = True) -> list[Scope]:
+    """The scopes of every page that lists articles: the whole site, then each source."""
+    by_source: dict[str, list[ArticleSummary]] = {s.id: [] for s in catalog.sources}
+    for article in catalog.articles:
+        by_source[article.source].append(article)
+
+    def site() -> list[Page]:
+        names = {s.id: s.name for s in catalog.sources}
+        busiest = sorted(catalog.sources, key=lambda s: (-s.versions, s.id))[:SIDEBAR_SOURCES]
+        totals = {"sources": busiest, "source_count": len(catalog.sources),
+                  "totals": {"articles": len(catalog.articles),
+                             "versions": catalog.version_count}}
+        pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size,
+                            {"source_names": names}, totals)
+        pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
+        for items, pagination in paginate(catalog.sources, page_size, urls.sources()):
+            pages.append(Page(pagination.url, "sources.html",
+                              {"sources": items, "pagination": pagination}, pages[0].updated))
+        if search:
+            pages.append(Page(urls.search(), "search.html",
+                              {"shards": shard_count(len(catalog.articles))}, pages[0].updated))
+        return pages
+
+    scopes = [Scope("", (catalog.sources, catalog.articles), site)]
+    for source in catalog.sources:
+        articles = by_source[source.id]
+        scopes.append(Scope(source.id, (source, articles),
+                            partial(scope_pages, urls.scope(source.id), source, articles, zone,
+                                    page_size, {"source_names": None})))
+    return scopes
 
 
 def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *,
                search: bool = True) -> list[Page]:
     """Every page that lists articles, for the whole site and for each source."""
-    names = {s.id: s.name for s in catalog.sources}
-    busiest = sorted(catalog.sources, key=lambda s: (-s.versions, s.id))[:SIDEBAR_SOURCES]
-    totals = {"sources": busiest, "source_count": len(catalog.sources),
-              "totals": {"articles": len(catalog.articles), "versions": catalog.version_count}}
-    pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size,
-                        {"source_names": names}, totals)
-    pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
-    for items, pagination in paginate(catalog.sources, page_size, urls.sources()):
-        pages.append(Page(pagination.url, "sources.html",
-                          {"sources": items, "pagination": pagination}, pages[0].updated))
-    if search:
-        pages.append(Page(urls.search(), "search.html",
-                          {"shards": shard_count(len(catalog.articles))}, pages[0].updated))
-    by_source: dict[str, list[ArticleSummary]] = {s.id: [] for s in catalog.sources}
-    for article in catalog.articles:
-        by_source[article.source].append(article)
-    for source in catalog.sources:
-        pages += scope_pages(urls.scope(source.id), source, by_source[source.id], zone,
-                             page_size, {"source_names": None})
-    return pages
+    return [page for scope in list_scopes(catalog, zone, page_size, base_path, search=search)
+            for page in scope.plan()]
