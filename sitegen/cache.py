@@ -24,7 +24,7 @@ from typing import Any
 from sitegen.errors import Problem
 from sitegen.model import ArticleSummary
 
-FORMAT = 6
+FORMAT = 7
 FOLDER = ".sitegen-cache"
 
 
@@ -72,7 +72,8 @@ class State:
     build_id: str = ""  # the same as its Quick's
     articles: dict[str, ArticleRecord] = field(default_factory=dict)
     lists: dict[str, ListScope] = field(default_factory=dict)  # by scope: "" or a source id
-    manifest: dict[str, str] = field(default_factory=dict)  # every output file -> sha256
+    # Every output file beside the articles' pages (their records hold those) -> sha256.
+    files: dict[str, str] = field(default_factory=dict)
     search_keys: dict[int, str] = field(default_factory=dict)  # part of the index -> key
     # The records as they were loaded, pickled: an unchanged record is saved again as these
     # bytes, not pickled afresh (most records are unchanged from one build to the next).
@@ -80,27 +81,22 @@ class State:
                                                              compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Each record pickled on its own, and the manifest without the records' pages
-        (they are in the records): the record is saved and loaded after every build."""
+        """Each record pickled on its own: the record is saved after every build."""
         records: dict[str, bytes] = {}
-        others = dict(self.manifest)
         for name, record in self.articles.items():
             known = self.pickled.get(name)
             records[name] = (known[1] if known is not None and known[0] is record
                              else pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-            for path in record.pages:
-                others.pop(path, None)
         return {"build_id": self.build_id, "records": records, "lists": self.lists,
-                "others": others, "search_keys": self.search_keys}
+                "files": self.files, "search_keys": self.search_keys}
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
         self.build_id, self.lists = saved["build_id"], saved["lists"]
-        self.search_keys = saved["search_keys"]
-        self.articles, self.pickled, self.manifest = {}, {}, dict(saved["others"])
+        self.search_keys, self.files = saved["search_keys"], saved["files"]
+        self.articles, self.pickled = {}, {}
         for name, data in saved["records"].items():
             record = self.articles[name] = pickle.loads(data)
             self.pickled[name] = (record, data)
-            self.manifest.update(record.pages)
 
 
 class Cache:

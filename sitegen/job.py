@@ -56,8 +56,12 @@ _theme: Theme | None = None
 
 
 def init(settings: Settings) -> None:
-    """Set up a worker (or the main process) for a build's jobs."""
+    """Set up a worker (or the main process) for a build's jobs. A process that is set up
+    for these settings already (the main process again, or a worker forked from it) keeps
+    its theme and the templates it has compiled."""
     global _settings, _theme
+    if settings == _settings and _theme is not None:
+        return
     _settings = settings
     _made.clear()
     _theme = Theme(settings.project, settings.config)

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -71,7 +71,9 @@ def run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int,
 
 
 class Writer:
-    """Collects the new manifest and writes into staging whatever differs from the output."""
+    """Collects the hashes of the files made beside the articles' pages (lists, feeds,
+    search index, host files; ``old`` is the previous build's) and writes into staging
+    whatever differs from the output."""
 
     def __init__(self, staging: Path, old: dict[str, str], full: bool):
         self.staging, self.old, self.full = staging, old, full
@@ -162,9 +164,9 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
     return []
 
 
-def disk_size(output: Path, manifest: dict[str, str]) -> int:
+def disk_size(output: Path, paths: Iterable[str]) -> int:
     total = 0
-    for path in manifest:
+    for path in paths:
         with contextlib.suppress(OSError):
             total += (output / path).stat().st_size
     return total
@@ -259,7 +261,7 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
         parts[shard_of(article, count)].append((article, doc))
     keys = {n: key(config.language, count, docs) for n, docs in parts.items()}
     built: dict[int, dict[str, str]] = {n: {} for n in range(count)}
-    for path, sha in state.manifest.items():
+    for path, sha in state.files.items():
         part = part_of(path)
         if part is not None and part < count:
             built[part][path] = sha
