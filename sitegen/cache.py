@@ -24,7 +24,7 @@ from typing import Any
 from sitegen.errors import Problem
 from sitegen.model import ArticleSummary
 
-FORMAT = 7
+FORMAT = 8
 FOLDER = ".sitegen-cache"
 
 
@@ -38,6 +38,12 @@ class ArticleRecord:
     problems: list[Problem]
     pages: dict[str, str]  # output path -> sha256 of its bytes
     search_doc: str | None  # sha256 of its search document
+    pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
+
+    def seal(self) -> None:
+        """Set ``pages_key`` once the pages are all made."""
+        self.pages_key = hashlib.sha256("\n".join(
+            f"{path} {sha}" for path, sha in sorted(self.pages.items())).encode()).hexdigest()
 
 
 @dataclass

@@ -151,6 +151,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         if record.search_doc != task.old_search_doc:
             _write(settings.docs, urls.output_path(urls.article(article.source, article.id)),
                    data)
+    record.seal()
     return record, sorted(template_problems), written
 
 

@@ -236,6 +236,11 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
     return entries, sum(len(scope.pages) for scope in fresh.values())
 
 
+def _document(article: str) -> str:
+    """Where an article's search document is kept (its page's path, under the folder)."""
+    return urls.output_path(urls.article(*article.split("/", 1)))
+
+
 def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
             staged: Path, config: Config, search: bool, full: bool
             ) -> dict[int, str]:
@@ -249,11 +254,15 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
             target = folder / path.relative_to(staged)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
-        wanted = {urls.output_path(urls.article(*k.split("/", 1)))
-                  for k, r in records.items() if r.search_doc}
-        for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
-            if path.relative_to(folder).as_posix() not in wanted:
-                path.unlink()
+        kept = {k for k, r in records.items() if r.search_doc}
+        if full or not state.search_keys:  # no previous index to go by: sweep the folder
+            wanted = {_document(k) for k in kept}
+            for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
+                if path.relative_to(folder).as_posix() not in wanted:
+                    path.unlink()
+        else:  # the documents of the articles that had one and have none now
+            for name in sorted(state.articles.keys() - kept):
+                (folder / _document(name)).unlink(missing_ok=True)
     indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
     count = shard_count(len(indexed))
     parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}
@@ -272,7 +281,7 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
             continue
         with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
             for article, _ in docs:  # this part's documents, linked (or copied) together
-                rel = urls.output_path(urls.article(*article.split("/", 1)))
+                rel = _document(article)
                 target = Path(tmp) / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:

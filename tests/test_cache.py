@@ -3,6 +3,7 @@ incremental build gives the same bytes as a clean build without the cache."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import shutil
@@ -128,12 +129,16 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
     folder = archive / ".sitegen-cache"
 
     def kept() -> dict[str, set[str]]:
-        return {kind: {p.name.split(".")[0] for p in (folder / kind).glob("*/*")}
-                for kind in ("diffs", "entries")}
+        found = {kind: {p.name.split(".")[0] for p in (folder / kind).glob("*/*")}
+                 for kind in ("diffs", "entries")}
+        found["search documents"] = {p.parent.relative_to(p.parents[2]).as_posix()
+                                     for p in folder.glob("search-*/*/*/index.html")}
+        return found
 
     build(archive)
     first = kept()
     assert len(first["diffs"]) == len(first["entries"]) == 6 and first["diffs"] == first["entries"]
+    assert len(first["search documents"]) == 6
 
     edit = archive / "content/alpha/story-1/1.md"
     edit.write_text(edit.read_text().replace("Second paragraph", "Second, edited, paragraph"))
@@ -146,6 +151,8 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
     build(archive)
     third = kept()
     assert len(third["diffs"]) == 5 and third["diffs"] < second["diffs"]
+    assert "beta/story-0" not in third["search documents"]
+    assert len(third["search documents"]) == 5
 
     stray = folder / "diffs" / "ff" / ("f" * 64 + ".diffs")
     stray.parent.mkdir(exist_ok=True)
@@ -154,6 +161,19 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
         state.write_bytes(b"unreadable")
     build(archive)
     assert not stray.exists() and kept() == third
+
+
+def test_the_output_marker_names_the_output_not_the_code(archive: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """New code re-renders everything; if the bytes come out the same, so does the build id
+    in the marker (the golden tree holds it, and must not change with every code edit)."""
+    build(archive)
+    marker = (archive / "site" / MARKER).read_text()
+    monkeypatch.setattr(importlib.import_module("sitegen.build"), "code_version",
+                        lambda: "other code")
+    result = build(archive)
+    assert (result.rebuilt, result.written) == (6, 0)
+    assert (archive / "site" / MARKER).read_text() == marker
 
 
 def test_a_failed_incremental_build_changes_nothing(archive: Path) -> None:
