@@ -145,12 +145,13 @@ class Cache:
         try:
             with self.state_file.open("rb") as handle, _no_gc():
                 quick = pickle.load(handle)
+                if not (isinstance(quick, Quick) and quick.format == FORMAT):
+                    return Quick(), State()  # another version's record: not even read on
                 state = pickle.load(handle) if whole else State()
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                TypeError, ValueError):
+                TypeError, ValueError, KeyError):
             return Quick(), State()
-        if not (isinstance(quick, Quick) and quick.format == FORMAT
-                and isinstance(state, State)) or (whole and state.build_id != quick.build_id):
+        if not isinstance(state, State) or (whole and state.build_id != quick.build_id):
             return Quick(), State()
         return quick, state
 

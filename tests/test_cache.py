@@ -3,6 +3,7 @@ incremental build gives the same bytes as a clean build without the cache."""
 
 from __future__ import annotations
 
+import copyreg
 import importlib
 import os
 import pickle
@@ -13,6 +14,7 @@ import pytest
 
 from sitegen import output, urls
 from sitegen.build import build
+from sitegen.cache import FORMAT, State
 from sitegen.errors import BuildError
 from sitegen.output import MARKER
 from sitegen.pages import lists
@@ -240,6 +242,33 @@ def test_a_corrupted_cache_is_ignored(archive: Path, tmp_path: Path) -> None:
     result = build(archive)
     assert result.reused == 0
     same_as_clean(archive, tmp_path)
+
+
+def test_a_record_from_another_version_is_ignored(archive: Path, tmp_path: Path) -> None:
+    """A record written by another version of sitegen (an older State, pickled as a plain
+    dict of fields) is rebuilt from, not fatal: whether its summary says another format or,
+    damaged, this one."""
+    first = build(archive)
+    (state_file,) = (archive / ".sitegen-cache").glob("state-*.pickle")
+    with state_file.open("rb") as handle:
+        quick = pickle.load(handle)
+
+    class OldState:  # unpickles as a State whose fields this version does not know
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (copyreg._reconstructor, (State, object, None),
+                    {"build_id": quick.build_id, "articles": {}, "manifest": {}})
+
+    for format_ in (FORMAT - 1, FORMAT):
+        quick.format = format_
+        state_file.write_bytes(pickle.dumps(quick) + pickle.dumps(OldState()))
+        edit = archive / "content/alpha/story-1/1.md"
+        edit.write_text(edit.read_text() + f"\nMore {format_}.\n")
+        result = build(archive)
+        assert (result.rebuilt, result.reused) == (6, 0)
+        assert result.files == first.files
+        same_as_clean(archive, tmp_path)
+        with state_file.open("rb") as handle:
+            quick = pickle.load(handle)
 
 
 def test_a_rebuild_with_nothing_to_do_reads_only_the_summary(archive: Path,
