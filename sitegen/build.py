@@ -231,8 +231,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             else stages.disk_size(output, [*writer.manifest,
                                            *(p for r in records.values() for p in r.pages)]))
     if cache:
-        stages.forget_unused(store, {r.content_key for r in records.values()},
-                             None if full else {r.content_key for r in state.articles.values()})
+        stages.forget_unused(store, records.values(), None if full else state.articles.values())
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,
               "files": len(writer.manifest) + sum(len(r.pages) for r in records.values()),

@@ -40,6 +40,13 @@ class ArticleRecord:
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
 
+    @property
+    def entries_key(self) -> str:
+        """What names its saved feed entries: they hold absolute links made from the site's
+        base_url, so they belong to the content *and* the render settings (two outputs
+        built with different --base-url share the cache)."""
+        return hashlib.sha256(f"{self.content_key}/{self.render_key}".encode()).hexdigest()
+
     def seal(self) -> None:
         """Set ``pages_key`` once the pages are all made."""
         self.pages_key = hashlib.sha256("\n".join(

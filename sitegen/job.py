@@ -75,8 +75,8 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     write_file(root, rel, data, _made)
 
 
-def entries_blob(folder: Path, content_key: str) -> Path:
-    return blob_path(folder, content_key, "entries")
+def entries_blob(folder: Path, record: ArticleRecord) -> Path:
+    return blob_path(folder, record.entries_key, "entries")
 
 
 def pairs(count: int) -> list[tuple[int, int]]:
@@ -131,7 +131,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
             written += 1
     if settings.config.base_url:
         made = feeds.entries(article, task.source, diffs, settings.config)
-        save_blob(entries_blob(settings.entries, task.content_key), made)
+        save_blob(entries_blob(settings.entries, record), made)
         latest = feeds.newest(made, settings.config.feed_entries)
         files = feeds.feed_files(
             settings.config, urls.article(article.source, article.id) + "feed",

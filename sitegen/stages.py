@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import operator
 import os
 import shutil
 import tempfile
@@ -90,11 +91,18 @@ class Writer:
         return sha
 
 
-def forget_unused(store: Cache, keys: set[str], before: set[str] | None) -> None:
-    """Drop cached diffs and feed entries of content that no article has any more: those of
-    the previous build's content keys (``before``) not in ``keys``, or, with no previous
-    build, any in the cache (a full sweep, which costs a listing of every blob)."""
-    for folder, kind in ((store.diffs, "diffs"), (store.entries, "entries")):
+def forget_unused(store: Cache, records: Iterable[ArticleRecord],
+                  previous: Iterable[ArticleRecord] | None) -> None:
+    """Drop cached diffs and feed entries that no article uses any more: those the
+    ``previous`` build's records used and ``records`` do not, or, with no previous build,
+    any in the cache (a full sweep, which costs a listing of every blob)."""
+    records = list(records)
+    previous = None if previous is None else list(previous)
+    for folder, kind, field in ((store.diffs, "diffs", "content_key"),
+                                (store.entries, "entries", "entries_key")):
+        name = operator.attrgetter(field)
+        keys = {name(r) for r in records}
+        before = None if previous is None else {name(r) for r in previous}
         if before is not None:
             for gone in before - keys:
                 blob_path(folder, gone, kind).unlink(missing_ok=True)
@@ -132,7 +140,7 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
     loaded: dict[str, dict[int, feeds.Entry]] = {}
     missing = []
     for article in sorted(needed):
-        made = load_blob(job.entries_blob(folder, records[article].content_key))
+        made = load_blob(job.entries_blob(folder, records[article]))
         if not isinstance(made, list):
             missing.append(article)
             continue
