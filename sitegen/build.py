@@ -137,7 +137,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     full = not (cache and quick.build_id and read_marker(output) == quick.build_id)
     digests = Digests(quick.digests)
     keys = _content_keys(specs, infos, digests, config)
-    if not full and keys == quick.keys and render_key == quick.render_key:
+    sources_key = key(stable(infos))  # a source without articles is in no article's key
+    if (not full and keys == quick.keys and render_key == quick.render_key
+            and sources_key == quick.sources):
         if digests.read:  # same contents with new times (a fresh checkout): remember them
             quick.digests = digests.used
             store.save(quick, store.load()[1])
@@ -237,7 +239,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
               "files": len(writer.manifest) + sum(len(r.pages) for r in records.values()),
               "bytes": size}
     store.save(Quick(build_id=build_id, render_key=render_key, digests=digests.used, keys=keys,
-                     counts=counts,
+                     sources=sources_key, counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
                      files=writer.manifest, search_keys=search_keys, pickled=state.pickled))

@@ -66,6 +66,7 @@ class Quick:
     # content file -> (size, modification time, sha256)
     digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # article -> its content key
+    sources: str = ""  # a key of every source's details
     counts: dict[str, int] = field(default_factory=dict)  # what BuildResult reports
     problems: list[Problem] = field(default_factory=list)  # of the articles, with keep_going
 

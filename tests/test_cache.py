@@ -193,6 +193,18 @@ def test_outputs_with_other_base_urls_keep_their_own_feed_entries(archive: Path,
     same_as_clean(archive, tmp_path)
 
 
+def test_a_source_without_articles_is_not_a_change_to_miss(archive: Path,
+                                                          tmp_path: Path) -> None:
+    """Renaming a source with no articles changes no article's key, but the lists name it."""
+    write(archive / "content/empty/_source.yaml", "name: Old name\n")
+    build(archive)
+    write(archive / "content/empty/_source.yaml", "name: New name\n")
+    result = build(archive)
+    assert result.rebuilt == 0 and result.written > 0
+    assert "New name" in (archive / "site/sources/index.html").read_text()
+    same_as_clean(archive, tmp_path)
+
+
 def test_a_failed_incremental_build_changes_nothing(archive: Path) -> None:
     build(archive)
     before = snapshot(archive / "site")
