@@ -143,6 +143,11 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         if digests.read:  # same contents with new times (a fresh checkout): remember them
             quick.digests = digests.used
             store.save(quick, store.load()[1])
+        unclaimed = store.unclaimed()  # left by failed builds since the last good one
+        if unclaimed:
+            store.forget_unused([ArticleRecord(k, render_key, None, [], {}, None)
+                                 for k in keys.values()], unclaimed)
+            store.note_unclaimed(None)
         return _unchanged(quick, problems, keep_going, output, config, started)
 
     # Imported here, not at the top: a rebuild with nothing to do never loads the renderers.
@@ -211,8 +216,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         for path, data in hosting.host_files(config, entries + lists).items():
             writer.add(path, data)
         progress("Indexing for search", 0, 1)
-        search_keys = stages.index_search(writer, store, state, records, docs, config,
-                                          search, full)
+        search_keys, keep_documents = stages.index_search(writer, store, state, records, docs,
+                                                          config, search, full)
         progress("Indexing for search", 1, 1)
         build_id = output_key(writer.manifest, records)
         gone = _gone(state, writer.manifest, records)
@@ -223,8 +228,12 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             swap_in(staging, output, build_id)
         else:
             grown = apply_changes(output, staging, gone, build_id)
+        keep_documents()
     except BaseException:
         discard(staging)
+        # What the jobs saved stays for the next build (most likely the same content once a
+        # problem is fixed); noted, so that a later build drops it if no article uses it.
+        store.note_unclaimed([(t.content_key, render_key) for t in tasks])
         raise
     finally:
         discard(docs)
@@ -233,7 +242,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             else stages.disk_size(output, [*writer.manifest,
                                            *(p for r in records.values() for p in r.pages)]))
     if cache:
-        stages.forget_unused(store, records.values(), None if full else state.articles.values())
+        store.forget_unused(records.values(),
+                            None if full else [*state.articles.values(), *store.unclaimed()])
+        store.note_unclaimed(None)
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,
               "files": len(writer.manifest) + sum(len(r.pages) for r in records.values()),

@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import operator
 import os
 import pickle
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -137,6 +138,53 @@ class Cache:
     @property
     def state_file(self) -> Path:
         return self.folder / f"state-{self.name}.pickle"
+
+    @property
+    def unclaimed_file(self) -> Path:
+        return self.folder / f"unclaimed-{self.name}.txt"
+
+    def note_unclaimed(self, made: list[tuple[str, str]] | None) -> None:
+        """Remember the (content key, render key) of articles whose diffs and feed entries
+        a failed build saved, which no record names; None forgets them all."""
+        if not self.enabled:
+            return
+        if made is None:
+            self.unclaimed_file.unlink(missing_ok=True)
+            return
+        with contextlib.suppress(OSError):  # at worst the blobs stay until a full build
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with self.unclaimed_file.open("a", encoding="utf-8") as handle:
+                handle.writelines(f"{content} {render}\n" for content, render in made)
+
+    def unclaimed(self) -> list[ArticleRecord]:
+        """What :meth:`note_unclaimed` remembered, as records of nothing but their keys."""
+        try:
+            lines = self.unclaimed_file.read_text(encoding="utf-8").split()
+        except OSError:
+            return []
+        return [ArticleRecord(content, render, None, [], {}, None)
+                for content, render in zip(lines[::2], lines[1::2], strict=False)]
+
+    def forget_unused(self, records: Iterable[ArticleRecord],
+                      previous: Iterable[ArticleRecord] | None) -> None:
+        """Drop cached diffs and feed entries that no article uses any more: those the
+        ``previous`` records used and ``records`` do not, or, with no previous build, any
+        in the cache (a full sweep, which costs a listing of every blob)."""
+        if not self.enabled:
+            return
+        records = list(records)
+        previous = None if previous is None else list(previous)
+        for folder, kind, field_ in ((self.diffs, "diffs", "content_key"),
+                                     (self.entries, "entries", "entries_key")):
+            name = operator.attrgetter(field_)
+            keys = {name(r) for r in records}
+            if previous is not None:
+                for gone in {name(r) for r in previous} - keys:
+                    blob_path(folder, gone, kind).unlink(missing_ok=True)
+                continue
+            for blob in folder.glob("*/*") if folder.exists() else []:
+                if blob.stem not in keys:
+                    blob.unlink(missing_ok=True)
 
     def load_quick(self) -> Quick:
         """The summary of the last build (empty if there is none, or it cannot be read)."""

@@ -138,10 +138,14 @@ def _inside(output: str, rel: str, checked: set[str]) -> str:
 _move = os.replace  # one name for the moves into the output, so a test can interrupt them
 
 
+def _fail(error: OSError) -> None:
+    raise error  # os.walk would leave out a folder it cannot list, and the update be partial
+
+
 def _staged(staging: str) -> list[str]:
     """The files in ``staging``, as sorted relative paths (the marker left out)."""
     found = []
-    for folder, _, names in os.walk(staging):
+    for folder, _, names in os.walk(staging, onerror=_fail):
         rel = os.path.relpath(folder, staging)
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         found += [prefix + name for name in names]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import operator
 import os
 import shutil
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sitegen import feeds, job, urls
-from sitegen.cache import ArticleRecord, Cache, ListScope, State, blob_path, load_blob
+from sitegen.cache import ArticleRecord, Cache, ListScope, State, load_blob
 from sitegen.config import Config
 from sitegen.errors import BuildError, Problem
 from sitegen.fingerprint import digest_bytes, key, stable
@@ -89,27 +88,6 @@ class Writer:
             write_file(self.staging, path, data, self._made)
             self.written += 1
         return sha
-
-
-def forget_unused(store: Cache, records: Iterable[ArticleRecord],
-                  previous: Iterable[ArticleRecord] | None) -> None:
-    """Drop cached diffs and feed entries that no article uses any more: those the
-    ``previous`` build's records used and ``records`` do not, or, with no previous build,
-    any in the cache (a full sweep, which costs a listing of every blob)."""
-    records = list(records)
-    previous = None if previous is None else list(previous)
-    for folder, kind, field in ((store.diffs, "diffs", "content_key"),
-                                (store.entries, "entries", "entries_key")):
-        name = operator.attrgetter(field)
-        keys = {name(r) for r in records}
-        before = None if previous is None else {name(r) for r in previous}
-        if before is not None:
-            for gone in before - keys:
-                blob_path(folder, gone, kind).unlink(missing_ok=True)
-            continue
-        for blob in folder.glob("*/*") if folder.exists() else []:
-            if blob.stem not in keys:
-                blob.unlink(missing_ok=True)
 
 
 def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
@@ -251,18 +229,23 @@ def _document(article: str) -> str:
 
 def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
             staged: Path, config: Config, search: bool, full: bool
-            ) -> dict[int, str]:
-    """Bring the search documents up to date and re-index the parts of the index whose
-    documents changed; the key of each part."""
+            ) -> tuple[dict[int, str], Callable[[], None]]:
+    """Re-index the parts of the index whose documents changed: the key of each part, and
+    what to call once the new output is published, to keep this build's documents in the
+    cache (not before: a build that fails must leave the cache's documents as the last
+    good build's)."""
     if not search:
-        return {}
+        return {}, lambda: None
     folder = store.search_docs if store.enabled else staged
-    if store.enabled:
+    kept = {k for k, r in records.items() if r.search_doc}
+
+    def keep() -> None:
+        if not store.enabled:
+            return
         for path in sorted(p for p in staged.rglob("*.html")):
             target = folder / path.relative_to(staged)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
-        kept = {k for k, r in records.items() if r.search_doc}
         if full or not state.search_keys:  # no previous index to go by: sweep the folder
             wanted = {_document(k) for k in kept}
             for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
@@ -271,6 +254,7 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
         else:  # the documents of the articles that had one and have none now
             for name in sorted(state.articles.keys() - kept):
                 (folder / _document(name)).unlink(missing_ok=True)
+
     indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
     count = shard_count(len(indexed))
     parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}
@@ -290,12 +274,15 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
         with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
             for article, _ in docs:  # this part's documents, linked (or copied) together
                 rel = _document(article)
+                source = staged / rel  # made by this build, else kept from an earlier one
+                if not source.exists():
+                    source = folder / rel
                 target = Path(tmp) / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    os.link(folder / rel, target)
+                    os.link(source, target)
                 except OSError:
-                    shutil.copyfile(folder / rel, target)
+                    shutil.copyfile(source, target)
             for path, data in index_folder(Path(tmp), config.language, shard).items():
                 writer.add(path, data)
-    return keys
+    return keys, keep

@@ -4,6 +4,7 @@ incremental build gives the same bytes as a clean build without the cache."""
 from __future__ import annotations
 
 import copyreg
+import errno
 import importlib
 import os
 import pickle
@@ -157,6 +158,19 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
     assert "beta/story-0" not in third["search documents"]
     assert len(third["search documents"]) == 5
 
+    edit = archive / "content/beta/story-2/1.md"  # drafts beside a broken file: builds fail
+    text = edit.read_text()
+    for draft in range(3):
+        edit.write_text(text + f"\nDraft {draft}.\n")
+        write(archive / "content/alpha/story-0/9.md", "---\ntitle: [\n---\n")
+        with pytest.raises(BuildError):
+            build(archive)
+    assert len(kept()["diffs"]) == 9  # 3 drafts and alpha/story-0 with 9.md: kept for now
+    (archive / "content/alpha/story-0/9.md").unlink()
+    edit.write_text(text)
+    build(archive)
+    assert kept() == third  # ... which drops those no article uses
+
     stray = folder / "diffs" / "ff" / ("f" * 64 + ".diffs")
     stray.parent.mkdir(exist_ok=True)
     stray.write_bytes(b"left by a build that failed")
@@ -219,6 +233,28 @@ def test_a_failed_incremental_build_changes_nothing(archive: Path) -> None:
     assert build(archive).rebuilt == 1
 
 
+def test_a_build_that_fails_late_leaves_the_saved_search_documents_alone(
+        archive: Path, tmp_path: Path) -> None:
+    """Search documents are kept in the cache only once the output is published: a build
+    that fails after indexing (here, interrupted just before publishing) must not leave
+    the cache's documents out of step with the record of the last good build."""
+    build(archive)
+    shutil.move(archive / "content/alpha/story-0", tmp_path / "aside")
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(archive, on_publish=interrupt)
+    shutil.move(tmp_path / "aside", archive / "content/alpha/story-0")
+    build(archive)
+    same_as_clean(archive, tmp_path)
+    edit = archive / "content/beta/story-2/1.md"
+    edit.write_text(edit.read_text() + "\nMore.\n")
+    assert build(archive).rebuilt == 1
+    same_as_clean(archive, tmp_path)
+
+
 def test_new_modification_times_alone_rebuild_nothing(archive: Path) -> None:
     build(archive)
     for path in (archive / "content").rglob("*.md"):
@@ -259,6 +295,30 @@ def test_an_interrupted_update_makes_the_next_build_start_afresh(archive: Path, 
     assert (archive / "site" / MARKER).read_text().endswith("updating\n")
     result = build(archive)
     assert result.reused == 0  # the output could not be trusted: everything was rebuilt
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_staged_folder_that_cannot_be_listed_fails_the_update(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update that cannot see every staged file stops with the error before it changes
+    the output, rather than completing without those files under a new build id."""
+    build(archive)
+    before = snapshot(archive / "site")
+    edit = archive / "content/alpha/story-1/1.md"
+    edit.write_text(edit.read_text() + "\nAn addition.\n")
+    real = os.scandir
+
+    def failing(path):  # type: ignore[no-untyped-def]
+        if ".site.new-" in str(path) and str(path).endswith("story-1"):
+            raise OSError(errno.EMFILE, "Too many open files", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", failing)
+    with pytest.raises(OSError):
+        build(archive)
+    monkeypatch.undo()
+    assert snapshot(archive / "site") == before
+    assert build(archive).rebuilt == 1
     same_as_clean(archive, tmp_path)
 
 
