@@ -143,11 +143,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         if digests.read:  # same contents with new times (a fresh checkout): remember them
             quick.digests = digests.used
             store.save(quick, store.load()[1])
-        unclaimed = store.unclaimed()  # left by failed builds since the last good one
-        if unclaimed:
-            store.forget_unused([ArticleRecord(k, render_key, None, [], {}, None)
-                                 for k in keys.values()], unclaimed)
-            store.note_unclaimed(None)
+        if store.unclaimed_file.exists():  # left by failed builds since the last good one
+            store.forget_unused([ArticleRecord.of_keys(k, render_key) for k in keys.values()],
+                                [])
         return _unchanged(quick, problems, keep_going, output, config, started)
 
     # Imported here, not at the top: a rebuild with nothing to do never loads the renderers.
@@ -241,10 +239,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     size = (previous + grown if grown is not None and previous is not None
             else stages.disk_size(output, [*writer.manifest,
                                            *(p for r in records.values() for p in r.pages)]))
-    if cache:
-        store.forget_unused(records.values(),
-                            None if full else [*state.articles.values(), *store.unclaimed()])
-        store.note_unclaimed(None)
+    store.forget_unused(records.values(), None if full else state.articles.values())
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,
               "files": len(writer.manifest) + sum(len(r.pages) for r in records.values()),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import Problem
+from sitegen.fingerprint import digest_bytes
 from sitegen.model import ArticleSummary
 
 FORMAT = 8
@@ -41,17 +42,23 @@ class ArticleRecord:
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
 
+    @classmethod
+    def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:
+        """A record of nothing but its keys: what names an article's saved diffs and feed
+        entries (see :meth:`Cache.forget_unused`)."""
+        return cls(content_key, render_key, None, [], {}, None)
+
     @property
     def entries_key(self) -> str:
         """What names its saved feed entries: they hold absolute links made from the site's
         base_url, so they belong to the content *and* the render settings (two outputs
         built with different --base-url share the cache)."""
-        return hashlib.sha256(f"{self.content_key}/{self.render_key}".encode()).hexdigest()
+        return digest_bytes(f"{self.content_key}/{self.render_key}".encode())
 
     def seal(self) -> None:
         """Set ``pages_key`` once the pages are all made."""
-        self.pages_key = hashlib.sha256("\n".join(
-            f"{path} {sha}" for path, sha in sorted(self.pages.items())).encode()).hexdigest()
+        self.pages_key = digest_bytes("\n".join(
+            f"{path} {sha}" for path, sha in sorted(self.pages.items())).encode())
 
 
 @dataclass
@@ -162,18 +169,19 @@ class Cache:
             lines = self.unclaimed_file.read_text(encoding="utf-8").split()
         except OSError:
             return []
-        return [ArticleRecord(content, render, None, [], {}, None)
+        return [ArticleRecord.of_keys(content, render)
                 for content, render in zip(lines[::2], lines[1::2], strict=False)]
 
     def forget_unused(self, records: Iterable[ArticleRecord],
                       previous: Iterable[ArticleRecord] | None) -> None:
         """Drop cached diffs and feed entries that no article uses any more: those the
-        ``previous`` records used and ``records`` do not, or, with no previous build, any
-        in the cache (a full sweep, which costs a listing of every blob)."""
+        ``previous`` records and failed builds since (:meth:`note_unclaimed`) used and
+        ``records`` do not, or, with no previous build, any in the cache (a full sweep, which
+        costs a listing of every blob)."""
         if not self.enabled:
             return
         records = list(records)
-        previous = None if previous is None else list(previous)
+        previous = None if previous is None else [*previous, *self.unclaimed()]
         for folder, kind, field_ in ((self.diffs, "diffs", "content_key"),
                                      (self.entries, "entries", "entries_key")):
             name = operator.attrgetter(field_)
@@ -185,6 +193,7 @@ class Cache:
             for blob in folder.glob("*/*") if folder.exists() else []:
                 if blob.stem not in keys:
                     blob.unlink(missing_ok=True)
+        self.note_unclaimed(None)
 
     def load_quick(self) -> Quick:
         """The summary of the last build (empty if there is none, or it cannot be read)."""

@@ -34,7 +34,7 @@ def _urlset(config: Config, entries: list[tuple[str, datetime | None]]) -> bytes
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lastmods: dict[datetime, str] = {}  # an article's pages share a few times
-    base = _xml(config.base_url or "")
+    base = _xml(config.base_url)
     for url, updated in entries:
         lastmod = lastmods.get(updated) if updated else ""
         if lastmod is None:

@@ -148,9 +148,3 @@ def list_scopes(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, 
                                     page_size, {"source_names": None})))
     return scopes
 
-
-def list_pages(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *,
-               search: bool = True) -> list[Page]:
-    """Every page that lists articles, for the whole site and for each source."""
-    return [page for scope in list_scopes(catalog, zone, page_size, base_path, search=search)
-            for page in scope.plan()]
