@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -136,7 +136,18 @@ class Theme:
         return name
 
     def render(self, template: str, context: dict[str, Any]) -> str:
-        return self.env.get_template(template).render(context)
+        """A page (``context`` holds its ``page_url``, and ``link_base`` if it may be served
+        at any URL). ``link`` and ``asset`` are bound to the page here, as plain functions:
+        the globals of the same names read the page from the template's context, which
+        Jinja copies for every call made inside a loop."""
+        base = context.get("link_base")
+        if base is None:
+            page_url = context["page_url"]
+            bound = {"link": partial(urls.relative, page_url),
+                     "asset": partial(self.asset_href, page_url)}
+        else:
+            bound = {"link": base.__add__, "asset": partial(self.absolute_asset_href, base)}
+        return self.env.get_template(template).render({**context, **bound})
 
     def problem_from(self, exc: jinja2.TemplateError, template: str) -> Problem:
         """A template error as a ``path:line`` problem naming the template file.
