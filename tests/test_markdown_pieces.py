@@ -86,6 +86,26 @@ def test_blocks_found_piece_by_piece_are_the_blocks_of_the_whole(text: str) -> N
     assert parse(text) == whole
 
 
+@SETTINGS
+@given(body(), st.booleans())
+def test_paragraphs_are_found_as_markdown_it_finds_them(text: str, letters_only: bool) -> None:
+    """Segments of plain paragraphs skip markdown-it; what is found must be the same."""
+    source = text.replace("\r", " ")
+    if letters_only:  # make the fast path apply to most examples
+        source = "\n".join("x" + line.lstrip(" \t") if line.strip(" \t") else line
+                           for line in source.split("\n"))
+    fast = blocks._paragraphs(source)
+    if fast is not None:
+        assert fast == blocks._markdown_starts(source)
+
+
+def test_plain_paragraphs_skip_markdown_it() -> None:
+    assert blocks._paragraphs("One\ntwo\n \t\nÉté.\n\n") == (
+        ((0, ("paragraph", 0)), (3, ("paragraph", 0))), ((0, 2), (3, 4)))
+    assert blocks._paragraphs("One\n# Two") is None
+    assert blocks._paragraphs("One\n\u00a0\nTwo") is None  # not blank for markdown-it
+
+
 def test_a_body_is_parsed_in_pieces_between_paragraphs() -> None:
     lines = ["Intro.", "", "- a", "", "  still a", "", "Next.", "# Head", "", "Été."]
     assert [first for first, _ in blocks.segments(lines)] == [0, 6, 9]

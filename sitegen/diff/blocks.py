@@ -118,11 +118,43 @@ def segments(lines: list[str]) -> list[tuple[int, str]]:
             for first, stop in zip(cuts, [*cuts[1:], len(lines)], strict=True)]
 
 
+Starts = tuple[tuple[tuple[int, tuple[str, int]], ...], tuple[tuple[int, int], ...]]
+
+
+def _paragraphs(source: str) -> Starts | None:
+    """What :func:`_markdown_starts` finds, without markdown-it, when every line that is
+    not blank starts with a letter (most segments of news text): no block but a paragraph
+    starts with a letter, and a paragraph runs until a blank line (markdown-it's blank:
+    spaces and tabs only). None for any other text."""
+    starts: list[tuple[int, tuple[str, int]]] = []
+    covered: list[tuple[int, int]] = []
+    first = None
+    lines = source.split("\n")
+    for n, line in enumerate(lines):
+        if not line.strip(" \t"):
+            if first is not None:
+                starts.append((first, ("paragraph", 0)))
+                covered.append((first, n))
+                first = None
+        elif not line[0].isalpha():
+            return None
+        elif first is None:
+            first = n
+    if first is not None:
+        starts.append((first, ("paragraph", 0)))
+        covered.append((first, len(lines)))
+    return tuple(starts), tuple(covered)
+
+
 @lru_cache(maxsize=8192)
-def _segment_starts(source: str) -> tuple[tuple[tuple[int, tuple[str, int]], ...],
-                                          tuple[tuple[int, int], ...]]:
+def _segment_starts(source: str) -> Starts:
     """Where markdown-it starts blocks in ``source`` ((line, (kind, level)) pairs), and
     the line spans its top-level tokens cover."""
+    found = _paragraphs(source)
+    return found if found is not None else _markdown_starts(source)
+
+
+def _markdown_starts(source: str) -> Starts:
     starts: dict[int, tuple[str, int]] = {}
     covered: list[tuple[int, int]] = []
     quotes = items = 0

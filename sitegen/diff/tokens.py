@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 # Invisible characters scrapers leave in words: soft hyphen, zero-width space/joiners, word
 # joiner, BOM. Inside a word they are part of it (and dropped from its key); alone they count
@@ -107,11 +107,13 @@ def tokenize(text: str) -> tuple[list[str], list[str]]:
     return keys, raws
 
 
+@lru_cache(maxsize=65536)  # an article's words recur in every diff of it
 def is_word(token_key: str) -> bool:
     """Words and numbers count in "words added/removed"; punctuation does not."""
     return any(c.isalnum() for c in token_key)
 
 
+@lru_cache(maxsize=65536)
 def has_figure(token_key: str) -> bool:
     return any(c.isdigit() for c in token_key)
 
