@@ -68,7 +68,7 @@ def init(settings: Settings) -> None:
     _theme.env.globals["search_enabled"] = settings.search
 
 
-_made: set[Path] = set()  # folders this process has created in the staging folder
+_made: set[str] = set()  # folders this process has created in the staging folder
 
 
 def _write(root: Path, rel: str, data: bytes) -> None:

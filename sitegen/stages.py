@@ -79,7 +79,7 @@ class Writer:
         self.staging, self.old, self.full = staging, old, full
         self.manifest: dict[str, str] = {}
         self.written = 0
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
 
     def add(self, path: str, data: bytes) -> str:
         sha = digest_bytes(data)
