@@ -90,7 +90,7 @@ def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
     for change in diff.field_changes:
         parts.append(Markup("<p>{}: {}</p>").format(change.name.capitalize(),
                                                     Markup(diffhtml.field(change))))
-    blocks = diffhtml.inline_blocks(diff)
+    blocks = diffhtml.inline_blocks(diff, changes_only=True)
     changed = [html for is_change, html in blocks if is_change]
     unchanged = len(blocks) - len(changed)
     parts += [Markup(html) for html in changed[:MAX_CHANGED_BLOCKS]]

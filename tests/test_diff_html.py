@@ -137,6 +137,16 @@ def test_inline_reads_without_css_and_screen_reader_text_is_optional() -> None:
     assert '<ins><span class="diff-sr">[added: </span>name' in spoken
 
 
+def test_changes_only_leaves_out_the_unchanged_blocks_html() -> None:
+    old = "Kept one.\n\nMoved away.\n\nChanged a word.\n\nKept two.\n\nGone.\n"
+    new = "Kept one.\n\nChanged the word.\n\nKept two.\n\nMoved away.\n\nAdded.\n"
+    diff = diff_texts(old, new)
+    full = diff_html.inline_blocks(diff)
+    short = diff_html.inline_blocks(diff, changes_only=True)
+    assert short == [(change, html if change else "") for change, html in full]
+    assert sum(change for change, _ in full) >= 3 and not all(c for c, _ in full)
+
+
 def test_short_common_words_inside_a_rewrite_are_folded() -> None:
     diff = diff_texts("Allow indexing of tuples and tuple structs: consistency.\n",
                       "Stay with the status quo of records and named structs: patterns.\n")

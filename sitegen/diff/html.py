@@ -210,12 +210,16 @@ def inline(diff: Diff, *, screen_reader: bool = False) -> str:
     return "\n".join(html for _, html in inline_blocks(diff, screen_reader=screen_reader))
 
 
-def inline_blocks(diff: Diff, *, screen_reader: bool = False) -> list[tuple[bool, str]]:
+def inline_blocks(diff: Diff, *, screen_reader: bool = False, changes_only: bool = False
+                  ) -> list[tuple[bool, str]]:
     """``inline`` one entry of ``diff.blocks`` at a time: (is it a change, its HTML), so that
-    a page can fold the unchanged runs or a feed can keep only the changed paragraphs."""
+    a page can fold the unchanged runs or a feed can keep only the changed paragraphs (with
+    ``changes_only``, unchanged entries are counted but not drawn: their HTML is "")."""
     out = []
     for n, op in enumerate(diff.blocks):
-        if op.op in ("move_out", "move_in"):
+        if changes_only and not op.is_change:
+            out.append("")
+        elif op.op in ("move_out", "move_in"):
             down = (op.move or 0) > n
             if op.op == "move_out":
                 note = "(moved further down)" if down else "(moved further up)"
