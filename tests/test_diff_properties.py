@@ -217,3 +217,21 @@ def test_renderings_escape_and_keep_every_block(texts: tuple[str, str]) -> None:
                    *(r.new or "" for r in table)]:
         assert "<script" not in markup and "<b>" not in markup
     diff_text.plain(diff)
+
+
+@SETTINGS
+@given(st.one_of(pair(), st.tuples(
+    st.text(st.sampled_from(list("ab \n\n\t-#>*`.,’\u0301")), max_size=120),
+    st.text(st.sampled_from(list("ab \n\n\t-#>*`.,’\u0301")), max_size=120))))
+def test_unchanged_blocks_are_drawn_alike_in_every_view(texts: tuple[str, str]) -> None:
+    """An unchanged block's HTML is cached once for all views: each view drawn on its own
+    must give that same HTML."""
+    diff = diff_texts(*texts)
+    table = diff_html.rows(diff, screen_reader=True)
+    inline = diff_html.inline_blocks(diff, screen_reader=True)
+    for op, row, (_, html) in zip(diff.blocks, table, inline, strict=True):
+        if op.op == "equal" and len(op.old) == len(op.new) == 1:
+            draw = diff_html._render_blocks
+            assert row.old == draw(op.parts, op.old, (), "old", True)
+            assert row.new == draw(op.parts, (), op.new, "new", True)
+            assert html == draw(op.parts, op.old, op.new, "inline", True)

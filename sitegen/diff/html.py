@@ -177,17 +177,18 @@ def _blocks(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
         # An unchanged block: the same paragraph comes back in every diff of an article,
         # so its HTML is remembered by what it depends on (not by its place).
         block = (olds or news)[0]
-        return _unchanged(tuple(parts), block.kind, block.level, block.text, mode,
-                          screen_reader, len(olds), len(news))
+        return _unchanged(tuple(parts), block.kind, block.level, block.text, screen_reader)
     return _render_blocks(parts, olds, news, mode, screen_reader, extra, note)
 
 
 @lru_cache(maxsize=4096)
-def _unchanged(parts: tuple[Part, ...], kind: str, level: int, text: str, mode: str,
-               screen_reader: bool, olds: int, news: int) -> str:
-    """An unchanged block's HTML: it depends on its kind and text, not on its position."""
+def _unchanged(parts: tuple[Part, ...], kind: str, level: int, text: str,
+               screen_reader: bool) -> str:
+    """An unchanged block's HTML: it depends on its kind and text, not on its position,
+    nor on the view: its old cell, its new cell and its inline form are the same text with
+    no mark (each view lays the same equal parts over the same block)."""
     block = Block(0, kind, level, 0, text)
-    return _render_blocks(parts, (block,) * olds, (block,) * news, mode, screen_reader)
+    return _render_blocks(parts, (), (block,), "new", screen_reader)
 
 
 @lru_cache(maxsize=1024)
