@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import feedgenerator
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from sitegen import urls
 from sitegen.config import Config
@@ -65,15 +65,16 @@ class Entry:
         return f"Version {self.number} ({kind}): {self.headline}"
 
 
+# The entries' HTML is built with plain strings (Markup.format cost more than the rest of
+# an entry); every value that is text is passed through escape().
+
 def _first_seen(version: Version, link: str) -> str:
     blocks = [b for b in version.body.split("\n\n") if b.strip()]
     shown = markdown.render("\n\n".join(blocks[:FIRST_BLOCKS]), shift=1)
     more = len(blocks) - FIRST_BLOCKS
-    tail = (Markup('<p><a href="{}">Read the whole text ({} more paragraphs)</a></p>').format(
-        link, more) if more > 0 else Markup('<p><a href="{}">Read it in the archive</a></p>')
-        .format(link))
-    return str(Markup("<p>First seen {}.</p>").format(_when(version.fetched)) + Markup(shown)
-               + tail)
+    tail = (f'<p><a href="{escape(link)}">Read the whole text ({more} more paragraphs)</a></p>'
+            if more > 0 else f'<p><a href="{escape(link)}">Read it in the archive</a></p>')
+    return f"<p>First seen {escape(_when(version.fetched))}.</p>{shown}{tail}"
 
 
 def _when(moment: datetime) -> str:
@@ -81,28 +82,27 @@ def _when(moment: datetime) -> str:
 
 
 def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
-    parts = [Markup("<p><strong>{}</strong>: {}. Version {} was fetched {}; version {}, {}.</p>")
-             .format(SIGNIFICANCE.get(diff.significance, diff.significance).capitalize(),
-                     describe(diff), old.number, _when(old.fetched), new.number,
-                     _when(new.fetched))]
-    if diff.title:
-        parts.append(Markup("<p>Headline: {}</p>").format(Markup(diffhtml.field(diff.title))))
+    kind = SIGNIFICANCE.get(diff.significance, diff.significance).capitalize()
+    parts = [f"<p><strong>{escape(kind)}</strong>: {escape(describe(diff))}. Version "
+             f"{old.number} was fetched {escape(_when(old.fetched))}; version {new.number}, "
+             f"{escape(_when(new.fetched))}.</p>"]
+    if diff.title:  # diffhtml's output is HTML, its text escaped
+        parts.append(f"<p>Headline: {diffhtml.field(diff.title)}</p>")
     for change in diff.field_changes:
-        parts.append(Markup("<p>{}: {}</p>").format(change.name.capitalize(),
-                                                    Markup(diffhtml.field(change))))
+        parts.append(f"<p>{escape(change.name.capitalize())}: {diffhtml.field(change)}</p>")
     blocks = diffhtml.inline_blocks(diff, changes_only=True)
     changed = [html for is_change, html in blocks if is_change]
     unchanged = len(blocks) - len(changed)
-    parts += [Markup(html) for html in changed[:MAX_CHANGED_BLOCKS]]
+    parts += changed[:MAX_CHANGED_BLOCKS]
     left_out = len(changed) - MAX_CHANGED_BLOCKS
     note = []
     if left_out > 0:
         note.append(f"{left_out} more changed paragraphs")
     if unchanged:
         note.append(f"{unchanged} unchanged paragraphs")
-    parts.append(Markup('<p><a href="{}">See the full diff{}</a></p>').format(
-        link, f" ({', and '.join(note)} not shown here)" if note else ""))
-    return str(escape("").join(parts))
+    shown = f" ({', and '.join(note)} not shown here)" if note else ""
+    parts.append(f'<p><a href="{escape(link)}">See the full diff{escape(shown)}</a></p>')
+    return "".join(parts)
 
 
 def entries(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],

@@ -22,9 +22,10 @@ import tempfile
 import unicodedata
 from collections import defaultdict
 from datetime import UTC
+from functools import lru_cache
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from sitegen import urls
 from sitegen.errors import SitegenError
@@ -60,9 +61,12 @@ def plain(block: str) -> str:
     return _EMPHASIS.sub("", _MARKER.sub("", _LINK.sub(r"\1", block)))
 
 
+@lru_cache(maxsize=8192)  # the versions of an article share most of their blocks
 def _key(text: str) -> str:
     """Blocks that differ only in quote, dash or Unicode style or in spacing are one block,
     so that a cosmetic edit does not make a paragraph look removed."""
+    if text.isascii():  # NFKC leaves ASCII alone, and every typographic mark is non-ASCII
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).split())
 
 
@@ -118,19 +122,20 @@ def document(article: Article, source: Source, language: str) -> str:
         *(("data-pagefind-filter", f"year:{year}") for year in years),
         ("data-pagefind-sort", f"date:{latest.fetched.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"),
     ]
-    parts = [Markup('<!doctype html><html lang="{}"><head><title>{}</title></head><body>'
-                    "<main data-pagefind-body>").format(language, article.title)]
-    parts += [Markup('<span {}="{}"></span>').format(name, value) for name, value in attrs]
-    parts.append(Markup("<h1>{}</h1>").format(article.title))
+    # Plain strings with every value escaped (Markup.format cost more than the rest).
+    title = escape(article.title)
+    parts = [f'<!doctype html><html lang="{escape(language)}"><head><title>{title}</title>'
+             "</head><body><main data-pagefind-body>"]
+    parts += [f'<span {escape(name)}="{escape(value)}"></span>' for name, value in attrs]
+    parts.append(f"<h1>{title}</h1>")
     for numbers, titles, texts in sections(article):
-        token = section_token(numbers)
-        parts.append(Markup('<section><h2 id="{}">{}</h2>').format(token, token))
-        parts += [Markup("<p><strong>{}</strong></p>").format(t)
-                  for t in titles if t != article.title]
-        parts += [Markup("<p>{}</p>").format(plain(text)) for text in texts]
-        parts.append(Markup("</section>"))
-    parts.append(Markup("</main></body></html>"))
-    return str(escape("").join(parts))
+        token = escape(section_token(numbers))
+        parts.append(f'<section><h2 id="{token}">{token}</h2>')
+        parts += [f"<p><strong>{escape(t)}</strong></p>" for t in titles if t != article.title]
+        parts += [f"<p>{escape(plain(text))}</p>" for text in texts]
+        parts.append("</section>")
+    parts.append("</main></body></html>")
+    return "".join(parts)
 
 
 def executable() -> Path:
