@@ -223,15 +223,31 @@ def test_renderings_escape_and_keep_every_block(texts: tuple[str, str]) -> None:
 @given(st.one_of(pair(), st.tuples(
     st.text(st.sampled_from(list("ab \n\n\t-#>*`.,’\u0301")), max_size=120),
     st.text(st.sampled_from(list("ab \n\n\t-#>*`.,’\u0301")), max_size=120))))
-def test_unchanged_blocks_are_drawn_alike_in_every_view(texts: tuple[str, str]) -> None:
-    """An unchanged block's HTML is cached once for all views: each view drawn on its own
-    must give that same HTML."""
+def test_cached_blocks_are_drawn_as_each_view_draws_them_alone(texts: tuple[str, str]) -> None:
+    """Unchanged blocks' HTML is cached once for all views: every cell and inline block
+    must be what drawing it alone, uncached, gives."""
     diff = diff_texts(*texts)
     table = diff_html.rows(diff, screen_reader=True)
     inline = diff_html.inline_blocks(diff, screen_reader=True)
+    draw = diff_html._render_blocks
     for op, row, (_, html) in zip(diff.blocks, table, inline, strict=True):
-        if op.op == "equal" and len(op.old) == len(op.new) == 1:
-            draw = diff_html._render_blocks
-            assert row.old == draw(op.parts, op.old, (), "old", True)
-            assert row.new == draw(op.parts, (), op.new, "new", True)
+        parts = op.inner if op.move is not None else op.parts
+        if op.old:
+            assert row.old == draw(parts, op.old, (), "old", True)
+        if op.new:
+            assert row.new == draw(parts, (), op.new, "new", True)
+        if op.move is None:
             assert html == draw(op.parts, op.old, op.new, "inline", True)
+
+
+def test_cached_blocks_keep_their_own_blocks_and_kinds() -> None:
+    """Text split into blocks differently on the two sides, and a block whose kind changed
+    with its context, are drawn as their own blocks (found by an independent review)."""
+    split = diff_texts("- x\n\n    a\n\n    b\n", "x\n\n    a\n\n    b\n")
+    cells = [row.old for op, row in zip(split.blocks, diff_html.rows(split), strict=True)
+             if len(op.old) == 2]
+    assert cells and all(c.count('<p class="diff-block') == 2 for c in cells), cells
+    kind = diff_texts("- a\n\n    b\n", "a\n\n    b\n")
+    ops = [(op, html) for op, (_, html) in zip(kind.blocks, diff_html.inline_blocks(kind),
+                                                 strict=True) if op.op == "equal"]
+    assert ops and all(op.new[0].kind == "code" and html.startswith("<pre") for op, html in ops)

@@ -172,11 +172,12 @@ def _block(block: Block, pieces: list[Piece], screen_reader: bool, extra: str = 
 
 def _blocks(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block], mode: str,
             screen_reader: bool, extra: str = "", note: str = "") -> str:
-    if (not extra and not note and len(olds) + len(news) <= 2
+    if (not extra and not note and len(olds) <= 1 and len(news) <= 1
             and all(p.op == EQUAL and p.old == p.new for p in parts)):
         # An unchanged block: the same paragraph comes back in every diff of an article,
-        # so its HTML is remembered by what it depends on (not by its place).
-        block = (olds or news)[0]
+        # so its HTML is remembered by what it depends on (not by its place). Drawn alone,
+        # the inline view lays the parts over the new block: the key is the new block's.
+        block = (news or olds)[0]
         return _unchanged(tuple(parts), block.kind, block.level, block.text, screen_reader)
     return _render_blocks(parts, olds, news, mode, screen_reader, extra, note)
 
