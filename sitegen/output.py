@@ -196,6 +196,9 @@ def _size(path: str) -> int:
         return 0
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)  # Windows
+
+
 def write_file(root: Path, rel: str, data: bytes, made: set[str]) -> None:
     """Write ``data`` to ``root / rel``, creating its folder unless ``made`` (the folders
     this writer has already created) holds it: one mkdir per folder, not per file. (With
@@ -206,10 +209,13 @@ def write_file(root: Path, rel: str, data: bytes, made: set[str]) -> None:
         os.makedirs(folder, exist_ok=True)
         made.add(folder)
     view = memoryview(data)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    fd = os.open(target, _WRITE_FLAGS, 0o666)
     try:
         while view:
-            view = view[os.write(fd, view):]
+            done = os.write(fd, view)
+            if not done:
+                raise OSError(f"{target}: nothing could be written")
+            view = view[done:]
     finally:
         os.close(fd)
 

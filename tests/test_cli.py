@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,21 @@ def test_rebuild_never_writes_or_deletes_through_links(runner, project: Path, tm
     assert runner.invoke(main, ["build", "-C", str(project), "--no-cache"]).exit_code == 0
     assert precious.read_text() == "mine"
     assert not (project / "site/paper/story/v1").exists()
+
+
+def test_files_are_written_whole_when_the_system_writes_a_little_at_a_time(
+        tmp_path: Path, monkeypatch) -> None:
+    from sitegen import output
+
+    real_write = os.write
+    monkeypatch.setattr(output.os, "write", lambda fd, data: real_write(fd, bytes(data[:3])))
+    made: set[str] = set()
+    output.write_file(tmp_path, "a/b/index.html", b"<p>seventeen bytes", made)
+    output.write_file(tmp_path, "a/b/empty.txt", b"", made)
+    monkeypatch.setattr(output.os, "write", real_write)
+    assert (tmp_path / "a/b/index.html").read_bytes() == b"<p>seventeen bytes"
+    assert (tmp_path / "a/b/empty.txt").read_bytes() == b""
+    assert made == {f"{tmp_path}/a/b"}
 
 
 def test_an_interrupted_build_leaves_the_previous_site_whole(project: Path, monkeypatch) -> None:
