@@ -119,10 +119,10 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     output = (output if output is not None else project / "site").absolute()
     config = resolve_config(project, base_url)
     check_output(project, output, overwrite=overwrite)
-    theme = Theme(project, config)
-    theme.env.globals["search_enabled"] = search
-    jobs = jobs or os.cpu_count() or 1
     store = Cache(project, output, enabled=cache)
+    # The theme's files and static assets; its templates are compiled by the jobs (job.init).
+    theme = Theme(project, config)
+    jobs = jobs or os.cpu_count() or 1
     quick = store.load_quick()
     render_key = key(code_version(), theme_key(theme), stable(config), search)
 
@@ -176,7 +176,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     entries = store.entries if cache else docs / ".entries"
     try:
         settings = job.Settings(project, config, search, render_key, staging, docs,
-                                store.diffs if cache else None, entries)
+                                store.diffs if cache else None, entries,
+                                store.templates if cache else None)
         template_problems: set[Problem] = set()
         job_writes = 0
         results = stages.run_jobs(tasks, settings, jobs, progress)

@@ -139,6 +139,11 @@ class Cache:
         return self.folder / "entries"
 
     @property
+    def templates(self) -> Path:
+        """Jinja's compiled templates (each checked against its source when loaded)."""
+        return self.folder / "templates"
+
+    @property
     def search_docs(self) -> Path:
         return self.folder / f"search-{self.name}"
 

@@ -40,6 +40,7 @@ class Settings:
     docs: Path  # staging folder for search documents
     diffs: Path | None  # the diff cache, None when caching is off
     entries: Path  # where each article's feed entries are kept for the scope feeds
+    templates: Path | None = None  # where compiled templates are kept, None when caching is off
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def init(settings: Settings) -> None:
         return
     _settings = settings
     _made.clear()
-    _theme = Theme(settings.project, settings.config)
+    _theme = Theme(settings.project, settings.config, settings.templates)
     _theme.env.globals["search_enabled"] = settings.search
 
 

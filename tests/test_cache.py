@@ -103,6 +103,26 @@ def test_every_kind_of_change_gives_the_clean_builds_bytes(archive: Path, tmp_pa
     same_as_clean(archive, tmp_path, search=False)
 
 
+def test_compiled_templates_are_kept_and_follow_their_source(archive: Path,
+                                                            tmp_path: Path) -> None:
+    """Jinja's compiled templates are kept in the cache for the next build, checked against
+    each template's source: an edited template is compiled again, never used stale; a build
+    without the cache keeps nothing."""
+    footer = archive / "themes/default/templates/footer.html"
+    write(footer, "<p>First footer</p>\n")
+    build(archive)
+    compiled = archive / ".sitegen-cache/templates"
+    assert len(list(compiled.iterdir())) >= 5
+    write(footer, "<p>Second footer</p>\n")
+    build(archive)
+    page = (archive / "site/index.html").read_text()
+    assert "Second footer" in page and "First footer" not in page
+    same_as_clean(archive, tmp_path)
+    shutil.rmtree(archive / ".sitegen-cache")
+    build(archive, tmp_path / "uncached", cache=False)
+    assert not (archive / ".sitegen-cache").exists()
+
+
 def test_only_the_lists_of_changed_scopes_are_planned(archive: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit in one source plans the lists of the whole site and of that source, not the

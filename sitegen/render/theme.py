@@ -44,7 +44,11 @@ def safe_href(value: str | None) -> str | None:
 
 
 class Theme:
-    def __init__(self, project: Path, config: Config):
+    def __init__(self, project: Path, config: Config, compiled: Path | None = None):
+        """``compiled``: a folder where Jinja keeps the templates it compiled, so that the
+        next build (or worker) loads them instead of compiling them again (0.13 s for the
+        built-in theme, a fifth of a preview's rebuild); None to keep nothing."""
+        self.compiled = compiled
         name = config.theme
         self.name = name
         self.config = config
@@ -62,6 +66,13 @@ class Theme:
         # Imported here: a build with nothing to render needs the theme's files, not these.
         from sitegen.render import charts, diffview, helpers, timefmt
 
+        cache = None
+        if self.compiled is not None:
+            try:
+                self.compiled.mkdir(parents=True, exist_ok=True)
+                cache = jinja2.FileSystemBytecodeCache(str(self.compiled))
+            except OSError:  # a cache that cannot be written only costs time
+                cache = None
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
             autoescape=True,
@@ -72,6 +83,7 @@ class Theme:
             # A Theme lasts one build (or one worker's share of it): templates cannot change
             # under it, so Jinja need not stat every template file at every include.
             auto_reload=False,
+            bytecode_cache=cache,  # validated against each template's source when loaded
         )
 
         @jinja2.pass_context
