@@ -25,7 +25,7 @@ from sitegen.output import write_file
 from sitegen.pages import Page
 from sitegen.pages.articles import article_pages
 from sitegen.render.theme import Theme
-from sitegen.search import document
+from sitegen.search import document, document_path
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         data = doc.encode("utf-8")
         record.search_doc = digest_bytes(data)
         if record.search_doc != task.old_search_doc:
-            _write(settings.docs, urls.output_path(urls.article(article.source, article.id)),
-                   data)
+            _write(settings.docs, document_path(task.spec.key), data)
     record.seal()
     return record, sorted(template_problems), written
 

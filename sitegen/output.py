@@ -169,10 +169,7 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
         marker.write_text(MARKER_TEXT + "updating\n")
         made: set[str] = set()
         for path, target in moves:
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+            _make_folder(target, made)
             grown += os.lstat(path).st_size - _size(target)
             _move(path, target)
         for target in deletions:
@@ -196,6 +193,15 @@ def _size(path: str) -> int:
         return 0
 
 
+def _make_folder(target: str, made: set[str]) -> None:
+    """Create the folder of ``target`` unless ``made`` (the folders created so far) holds it:
+    one mkdir per folder, not per file."""
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+
+
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)  # Windows
 
 
@@ -204,10 +210,7 @@ def write_file(root: Path, rel: str, data: bytes, made: set[str]) -> None:
     this writer has already created) holds it: one mkdir per folder, not per file. (With
     strings and os calls, not Path objects: a build writes over a hundred thousand files.)"""
     target = f"{root}/{rel}"
-    folder = os.path.dirname(target)
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
+    _make_folder(target, made)
     view = memoryview(data)
     fd = os.open(target, _WRITE_FLAGS, 0o666)
     try:

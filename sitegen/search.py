@@ -108,6 +108,11 @@ def sections(article: Article) -> list[tuple[list[int], list[str], list[str]]]:
     return [(list(n), groups[n][0], groups[n][1]) for n in order]
 
 
+def document_path(article: str) -> str:
+    """Where the search document of article ``source/id`` is kept (its page's path)."""
+    return urls.output_path(urls.article(*article.split("/", 1)))
+
+
 def document(article: Article, source: Source, language: str) -> str:
     """The HTML Pagefind indexes for one article (never written as a page)."""
     latest = article.latest

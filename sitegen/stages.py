@@ -27,7 +27,7 @@ from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import write_file
 from sitegen.pages import Page
 from sitegen.pages.lists import list_scopes
-from sitegen.search import index_folder, part_of, shard_count, shard_of
+from sitegen.search import document_path, index_folder, part_of, shard_count, shard_of
 
 PARALLEL_FROM = 24  # fewer items than this are built in this process
 T = TypeVar("T")
@@ -222,11 +222,6 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
     return entries, sum(len(scope.pages) for scope in fresh.values())
 
 
-def _document(article: str) -> str:
-    """Where an article's search document is kept (its page's path, under the folder)."""
-    return urls.output_path(urls.article(*article.split("/", 1)))
-
-
 def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
             staged: Path, config: Config, search: bool, full: bool
             ) -> tuple[dict[int, str], Callable[[], None]]:
@@ -237,7 +232,7 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
     if not search:
         return {}, lambda: None
     folder = store.search_docs if store.enabled else staged
-    kept = {k for k, r in records.items() if r.search_doc}
+    indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
 
     def keep() -> None:
         if not store.enabled:
@@ -247,15 +242,14 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
         if full or not state.search_keys:  # no previous index to go by: sweep the folder
-            wanted = {_document(k) for k in kept}
+            wanted = {document_path(k) for k in indexed}
             for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
                 if path.relative_to(folder).as_posix() not in wanted:
                     path.unlink()
         else:  # the documents of the articles that had one and have none now
-            for name in sorted(state.articles.keys() - kept):
-                (folder / _document(name)).unlink(missing_ok=True)
+            for name in sorted(state.articles.keys() - indexed.keys()):
+                (folder / document_path(name)).unlink(missing_ok=True)
 
-    indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
     count = shard_count(len(indexed))
     parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}
     for article, doc in sorted(indexed.items()):
@@ -273,7 +267,7 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
             continue
         with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
             for article, _ in docs:  # this part's documents, linked (or copied) together
-                rel = _document(article)
+                rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
                 if not source.exists():
                     source = folder / rel
