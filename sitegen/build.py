@@ -172,7 +172,12 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     reused = len(records)
 
     staging = new_staging(output)
-    docs = Path(tempfile.mkdtemp(prefix=".sitegen-docs-", dir=output.parent))
+    # Search documents move into the cache once the output is published: staged beside it,
+    # so that the move is a rename even when the output is on another file system.
+    if cache:
+        store.folder.mkdir(parents=True, exist_ok=True)
+    docs = Path(tempfile.mkdtemp(prefix=".sitegen-docs-",
+                                 dir=store.folder if cache else output.parent))
     entries = store.entries if cache else docs / ".entries"
     try:
         settings = job.Settings(project, config, search, render_key, staging, docs,

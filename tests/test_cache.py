@@ -9,6 +9,7 @@ import importlib
 import os
 import pickle
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,28 @@ def test_a_build_that_fails_late_leaves_the_saved_search_documents_alone(
     edit.write_text(edit.read_text() + "\nMore.\n")
     assert build(archive).rebuilt == 1
     same_as_clean(archive, tmp_path)
+
+
+def test_an_output_on_another_file_system_keeps_its_search_documents(
+        archive: Path, tmp_path: Path) -> None:
+    """The search documents move into .sitegen-cache/ after publishing: with the output on
+    another file system than the project (a tmpfs here) that move crossed devices and the
+    build crashed once the site was already updated."""
+    other = Path("/dev/shm")
+    if not other.is_dir() or other.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    out = Path(tempfile.mkdtemp(prefix="sitegen-test-", dir=other)) / "site"
+    try:
+        build(archive, out)
+        edit = archive / "content/beta/story-2/1.md"
+        edit.write_text(edit.read_text() + "\nMore.\n")
+        assert build(archive, out).rebuilt == 1
+        build(archive, tmp_path / "clean", cache=False)
+        assert snapshot(out) == snapshot(tmp_path / "clean")
+        assert not [p for p in (archive / ".sitegen-cache").iterdir()
+                    if p.name.startswith(".sitegen-docs-")]
+    finally:
+        shutil.rmtree(out.parent)
 
 
 def test_new_modification_times_alone_rebuild_nothing(archive: Path) -> None:
