@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import re
 import shutil
 import sys
 from collections import Counter
@@ -162,17 +163,31 @@ def first_article(content: Path) -> Path:
                 for a in sorted(s.iterdir()) if a.is_dir() and not a.name.startswith("."))
 
 
+def newest_fetched(content: Path) -> datetime:
+    """The latest ``fetched`` time of any version file under ``content``."""
+    newest = datetime.min.replace(tzinfo=UTC)
+    for path in content.rglob("*.md"):
+        with open(path, encoding="utf-8-sig") as handle:
+            head = handle.read(4096)
+        found = re.search(r"^fetched:\s*['\"]?([^'\"\n]+)", head, re.M)
+        if found:
+            newest = max(newest, _when(found.group(1).strip()))
+    return newest
+
+
 def add_version(project: Path, article: str | None = None, seed: int = 1) -> Path:
     """Store one new version of one article (default: the first, in name order), an edit of
-    its latest version fetched a few hours later. Works on any project, synthetic or not:
-    the other front-matter lines are kept as they are."""
+    its latest version, fetched after every version the archive holds, as a scraper's next
+    capture is: the article moves to the top of the latest changes. Works on any project,
+    synthetic or not: the other front-matter lines are kept as they are."""
     folder = project / "content" / article if article else first_article(project / "content")
     files = sorted(folder.glob("*.md"))
     lines, meta, body = max((_split(p) for p in files), key=lambda x: _when(x[1]["fetched"]))
     rng = random.Random(f"{seed}/{folder.name}/{len(files)}")
     paras = [p.strip() for p in body.strip().split("\n\n") if p.strip()]
     title, paras, _ = prose.edit(rng, str(meta["title"]), paras, style_of(0))
-    fetched = _when(meta["fetched"]).astimezone(UTC) + timedelta(hours=rng.randint(1, 30))
+    fetched = (max(_when(meta["fetched"]), newest_fetched(project / "content")).astimezone(UTC)
+               + timedelta(minutes=rng.randint(3, 90)))
     kept = [line for line in lines
             if not line.startswith(("title:", "fetched:", "reverts_to:", "commit:"))]
     front = [f"title: {_quoted(title)}", f"fetched: {stamp(fetched)}", *kept]

@@ -35,6 +35,7 @@ class Config:
     cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
     max_file_size: int = 10_000_000  # bytes; a larger version file is an error
     page_size: int = 50  # items on one page of a list
+    list_limit: int = 500  # articles in the latest-changes and ranked lists
     feed_entries: int = 50  # entries in each feed
 
     @property
@@ -111,6 +112,8 @@ OPTIONS: dict[str, Option] = {
     "cname": Option(str, _check_cname, "a custom domain for GitHub Pages, written to CNAME"),
     "max_file_size": Option(int, _positive, "the largest version file read, in bytes"),
     "page_size": Option(int, _positive, "how many items one page of a list shows"),
+    "list_limit": Option(int, _positive,
+                         "how many articles the latest-changes and ranked lists show"),
     "feed_entries": Option(int, _positive, "how many entries each feed holds, newest first"),
 }
 assert set(OPTIONS) == {f.name for f in fields(Config)}

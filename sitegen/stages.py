@@ -182,7 +182,7 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
     owner: dict[str, tuple[ListScope, str]] = {}  # path to render -> (its scope, input key)
     memo: dict[int, object] = {}
     for scope in list_scopes(catalog, config.tz, config.page_size, config.base_path,
-                             search=search):
+                             limit=config.list_limit, search=search):
         scope_key = key(render_key, stable(scope.inputs, memo))
         old = state.lists.get(scope.name)
         if (not full and old and old.key == scope_key

@@ -59,6 +59,9 @@ def test_add_version_and_touch_template(tmp_path: Path) -> None:
     assert problems == [] and archive.version_count == 7
     article = next(a for a in archive.articles() if a.id == added.parent.name)
     assert article.latest.path.endswith(added.name)
+    # Fetched after everything the archive held, as a scraper's next capture is.
+    assert article.latest.fetched > max(v.fetched for a in archive.articles()
+                                        for v in a.versions if v is not article.latest)
     assert key(article.latest.title, article.latest.body, SourceMeta()) != key(
         article.versions[-2].title, article.versions[-2].body, SourceMeta())
     assert footer == again and "bench touch 2" in footer.read_text(encoding="utf-8")

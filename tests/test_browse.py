@@ -3,6 +3,7 @@ on a synthetic archive of 2,000 articles."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections import defaultdict
@@ -18,7 +19,7 @@ import pytest
 from sitegen.build import build
 from tests.conftest import write
 
-ARTICLES, SOURCES, PAGE_SIZE = 2000, 5, 50
+ARTICLES, SOURCES, PAGE_SIZE, LIST_LIMIT = 2000, 5, 50, 500
 ZONE = ZoneInfo("Europe/London")
 
 
@@ -157,15 +158,32 @@ def test_previous_and_next_day_links_follow_the_days_with_versions(synthetic) ->
         assert (resolve(day, nxt.group(1)) if nxt else None) == (days[i + 1] if i + 1 < len(days) else None)
 
 
+def listed_articles(site: Path, list_url: str) -> list[str]:
+    """The articles a paginated list shows, in order, page after page."""
+    found: list[str] = []
+    for n in range(1, 1000):
+        rel = list_url + (f"page/{n}/" if n > 1 else "")
+        if not page_of(site, rel).exists():
+            return found
+        found += [t.rstrip("/") for h in parse(site, rel).hrefs
+                  if (t := resolve(rel, h)) and t.count("/") == 2 and t.startswith("src")
+                  and t.rstrip("/") not in found]
+    return found
+
+
 def test_ranked_lists(synthetic) -> None:
     site, made = synthetic
-    rewritten = {k for k, vs in made.items() if len({t for _, t in vs}) > 1}
-    listed = set()
-    for page in site.glob("lists/headline-rewrites/**/index.html"):
-        rel = page.relative_to(site).as_posix().removesuffix("index.html")
-        listed |= {t.rstrip("/") for h in parse(site, rel).hrefs
-                   if (t := resolve(rel, h)) and t.count("/") == 2 and t.startswith("src")}
-    assert listed == rewritten
+    changes = {k: sum(1 for a, b in itertools.pairwise(vs) if a[1] != b[1]) for k, vs in made.items()}
+    rewritten = [k for k in made if changes[k]]
+    # Most headline changes first, then the most recently changed, cut at list_limit.
+    ranked = sorted(rewritten, key=lambda k: (-changes[k], -made[k][-1][0].timestamp(), k))
+    assert len(rewritten) > LIST_LIMIT
+    assert listed_articles(site, "lists/headline-rewrites/") == ranked[:LIST_LIMIT]
+    first = (site / "lists/headline-rewrites/index.html").read_text()
+    assert f"{len(rewritten):,} articles, the first {LIST_LIMIT} listed" in first
+    last = (site / f"lists/headline-rewrites/page/{LIST_LIMIT // PAGE_SIZE}/index.html").read_text()
+    assert f"{len(rewritten) - LIST_LIMIT:,} more articles are not listed here" in last
+    assert "not listed" not in first
     first = (site / "lists/most-edited/index.html").read_text()
     counts = [int(n) for n in re.findall(r'<span class="pill">(\d+) versions</span>', first)]
     assert counts == sorted(counts, reverse=True) and counts[0] == 4
@@ -186,3 +204,16 @@ def test_activity_chart_is_valid_svg_matching_the_versions(synthetic) -> None:
     assert total == sum(len(v) for v in made.values())
     assert tree.find(f"{ns}desc") is not None
     assert len(titles) - 1 <= 120  # bars are bounded, whatever the span
+
+
+def test_latest_changes_stop_at_the_list_limit(synthetic) -> None:
+    """The home page's latest changes hold the LIST_LIMIT most recently changed articles;
+    the last of their pages says how many more the date archive holds."""
+    site, made = synthetic
+    recent = sorted(made, key=lambda k: (-made[k][-1][0].timestamp(), k))
+    shown = listed_articles(site, "")
+    assert shown[:LIST_LIMIT] == recent[:LIST_LIMIT] and len(shown) == LIST_LIMIT
+    assert not (site / f"page/{LIST_LIMIT // PAGE_SIZE + 1}/index.html").exists()
+    last = (site / f"page/{LIST_LIMIT // PAGE_SIZE}/index.html").read_text()
+    assert f"{ARTICLES - LIST_LIMIT:,} more articles are not listed here" in last
+    assert 'href="../../archive/"' in last

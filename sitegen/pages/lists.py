@@ -1,6 +1,9 @@
 """The pages that list articles: home, sources, ranked lists, search and 404.
 
-Every list is paginated (``page_size`` items a page), so no page grows with the archive.
+Every list is paginated (``page_size`` items a page), so no page grows with the archive,
+and the latest-changes and ranked lists stop at ``list_limit`` articles (the date archive
+holds every version): one new version then changes a few pages of each list, not every
+page between the article's old place and the top.
 The whole site and each source are *scopes*: each has its own latest-changes pages, date
 archive and ranked lists, at the same paths under its root.
 """
@@ -72,9 +75,23 @@ def activity(days: dict[date, list[Event]]) -> dict[date, tuple[int, int]]:
     return found
 
 
+def _ends(items: Sequence[ArticleSummary], limit: int, number: int, count: int
+          ) -> dict[str, int]:
+    """What page ``number`` of ``count`` says about a list cut at ``limit``: the first page
+    how many articles there are in all, the last how many are left out. (Only there: a
+    count that changes with every new article stays off the pages in between.)"""
+    found = {}
+    if number == 1:
+        found["listed_of"] = len(items)
+    if number == count and len(items) > limit:
+        found["left_out"] = len(items) - limit
+    return found
+
+
 def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[ArticleSummary],
-                zone: tzinfo, page_size: int, extra: dict,  # type: ignore[type-arg]
-                first: dict | None = None) -> list[Page]:  # type: ignore[type-arg]
+                zone: tzinfo, page_size: int, limit: int,
+                extra: dict, first: dict | None = None  # type: ignore[type-arg]
+                ) -> list[Page]:
     """A scope's latest-changes pages, ranked lists and date archive. ``first`` is added to
     the context of the first latest-changes page only: what changes with every new version
     anywhere (the archive's totals) is kept off the other pages, so that one new version
@@ -86,20 +103,21 @@ def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[Art
     days = by_day(articles, zone)
     chart = activity(days)
     pages = []
-    for items, pagination in paginate(ordered, page_size, scope_url):
+    for items, pagination in paginate(ordered[:limit], page_size, scope_url):
         context = {**extra, "source": source, "articles": items, "pagination": pagination,
                    "scope_url": scope_url, "rankings": RANKINGS,
                    "activity": chart if pagination.number == 1 else None,
+                   **_ends(ordered, limit, pagination.number, pagination.count),
                    **((first or {}) if pagination.number == 1 else {})}
         pages.append(Page(pagination.url, template, context, newest))
     for ranking in RANKINGS:
         ranked = ranking.ranked(articles)
         base = urls.list_page(scope_url, ranking.name)
-        for items, pagination in paginate(ranked, page_size, base):
+        for items, pagination in paginate(ranked[:limit], page_size, base):
             pages.append(Page(pagination.url, "list.html",
-                              {**extra, "source": source, "scope_url": scope_url,
-                               "scope_name": name, "ranking": ranking, "articles": items,
-                               "pagination": pagination},
+                              {**extra, "scope_url": scope_url, "scope_name": name,
+                               "ranking": ranking, "articles": items, "pagination": pagination,
+                               **_ends(ranked, limit, pagination.number, pagination.count)},
                               newest))
     pages += date_pages(scope_url, name, days, page_size, extra)
     return pages
@@ -117,7 +135,7 @@ class Scope:
 
 
 def list_scopes(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, *,
-                search: bool = True) -> list[Scope]:
+                limit: int, search: bool = True) -> list[Scope]:
     """The scopes of every page that lists articles: the whole site, then each source."""
     by_source: dict[str, list[ArticleSummary]] = {s.id: [] for s in catalog.sources}
     for article in catalog.articles:
@@ -129,7 +147,7 @@ def list_scopes(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, 
         totals = {"sources": busiest, "source_count": len(catalog.sources),
                   "totals": {"articles": len(catalog.articles),
                              "versions": catalog.version_count}}
-        pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size,
+        pages = scope_pages(urls.home(), None, list(catalog.articles), zone, page_size, limit,
                             {"source_names": names}, totals)
         pages.append(Page(urls.NOT_FOUND, "404.html", {"link_base": base_path}, listed=False))
         for items, pagination in paginate(catalog.sources, page_size, urls.sources()):
@@ -145,6 +163,6 @@ def list_scopes(catalog: Catalog, zone: tzinfo, page_size: int, base_path: str, 
         articles = by_source[source.id]
         scopes.append(Scope(source.id, (source, articles),
                             partial(scope_pages, urls.scope(source.id), source, articles, zone,
-                                    page_size, {"source_names": None})))
+                                    page_size, limit, {"source_names": None})))
     return scopes
 
