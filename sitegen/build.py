@@ -150,7 +150,6 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
 
     # Imported here, not at the top: a rebuild with nothing to do never loads the renderers.
     from sitegen import job, stages
-    from sitegen.pages.articles import sitemap_entries
 
     progress = progress or stages.quiet
     state = State() if full else store.load()[1]
@@ -203,7 +202,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                            render_key, settings, jobs, progress)
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
-        missing = stages.scope_feeds(writer, config, catalog, records, entries)
+        missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
+                                       render_key)
         if missing:  # saved entries that went missing: build those articles again
             by_key = {s.key: s for s in specs}
             again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
@@ -212,12 +212,14 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             for task, (record, _, count) in zip(again, redone, strict=True):
                 records[task.spec.key] = record
                 job_writes += count
-            if stages.scope_feeds(writer, config, catalog, records, entries):
+            if stages.scope_feeds(writer, config, catalog, state, records, entries,
+                                       render_key):
                 raise SitegenError("feed entries could not be saved in .sitegen-cache/; "
                                    "check that it is writable, or build with --no-cache")
         pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
-        entries = [e for r in records.values() if r.summary for e in sitemap_entries(r.summary)]
-        for path, data in hosting.host_files(config, entries + lists).items():
+        blocks = [(urls.article(r.summary.source, r.summary.id), r.sitemap)
+                  for r in records.values() if r.summary]
+        for path, data in hosting.host_files(config, lists, blocks).items():
             writer.add(path, data)
         progress("Indexing for search", 0, 1)
         search_keys, keep_documents = stages.index_search(writer, store, state, records, docs,
@@ -254,7 +256,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                      sources=sources_key, counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
-                     files=writer.manifest, search_keys=search_keys, pickled=state.pickled))
+                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds,
+                     pickled=state.pickled))
     return BuildResult(
         **counts, seconds=time.perf_counter() - started, output=output,
         warnings=hosting.warnings(config, size), skipped=sorted(problems),

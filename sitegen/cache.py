@@ -26,7 +26,7 @@ from sitegen.errors import Problem
 from sitegen.fingerprint import digest_bytes
 from sitegen.model import ArticleSummary
 
-FORMAT = 8
+FORMAT = 9
 FOLDER = ".sitegen-cache"
 
 
@@ -41,6 +41,7 @@ class ArticleRecord:
     pages: dict[str, str]  # output path -> sha256 of its bytes
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
+    sitemap: str = ""  # its pages' sitemap lines (hosting.sitemap_block)
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:
@@ -97,6 +98,7 @@ class State:
     # Every output file beside the articles' pages (their records hold those) -> sha256.
     files: dict[str, str] = field(default_factory=dict)
     search_keys: dict[int, str] = field(default_factory=dict)  # part of the index -> key
+    feeds: dict[str, str] = field(default_factory=dict)  # a scope's feed -> key of its inputs
     # The records as they were loaded, pickled: an unchanged record is saved again as these
     # bytes, not pickled afresh (most records are unchanged from one build to the next).
     pickled: dict[str, tuple[ArticleRecord, bytes]] = field(default_factory=dict, repr=False,
@@ -110,11 +112,12 @@ class State:
             records[name] = (known[1] if known is not None and known[0] is record
                              else pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         return {"build_id": self.build_id, "records": records, "lists": self.lists,
-                "files": self.files, "search_keys": self.search_keys}
+                "files": self.files, "search_keys": self.search_keys, "feeds": self.feeds}
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
         self.build_id, self.lists = saved["build_id"], saved["lists"]
         self.search_keys, self.files = saved["search_keys"], saved["files"]
+        self.feeds = saved["feeds"]
         self.articles, self.pickled = {}, {}
         for name, data in saved["records"].items():
             record = self.articles[name] = pickle.loads(data)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import feeds, urls
+from sitegen import feeds, hosting, urls
 from sitegen.cache import ArticleRecord, blob_path, load_blob, save_blob
 from sitegen.config import Config
 from sitegen.content.loader import ArticleFiles, load_article
@@ -23,7 +23,7 @@ from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.output import write_file
 from sitegen.pages import Page
-from sitegen.pages.articles import article_pages
+from sitegen.pages.articles import article_pages, sitemap_entries
 from sitegen.render.theme import Theme
 from sitegen.search import document, document_path
 
@@ -116,6 +116,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
     diffs = diffs_of(article, task.content_key, settings.diffs)
     record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1},
                                        task.content_key)
+    record.sitemap = hosting.sitemap_block(settings.config, sitemap_entries(record.summary))
     template_problems: set[Problem] = set()
     for page in article_pages(article, task.source, diffs, record.summary):
         try:

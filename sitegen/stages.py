@@ -90,10 +90,13 @@ class Writer:
         return sha
 
 
-def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
-                 records: dict[str, ArticleRecord], folder: Path) -> list[str]:
+def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
+                records: dict[str, ArticleRecord], folder: Path, render_key: str
+                ) -> list[str]:
     """The feeds of the whole archive, of each source and of headline rewrites; returns the
-    articles whose saved entries are missing (nothing is written then)."""
+    articles whose saved entries are missing (nothing is written then). A feed whose
+    entries and settings are those of the last build is not made again (``state.feeds``
+    holds the key of each feed's inputs): one new version changes two or three feeds."""
     if not config.base_url:
         return []
     count = config.feed_entries
@@ -114,7 +117,29 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
         if (len(headlines) < count and number
                 and summary.versions[number - 1].title != summary.versions[number].title):
             headlines.append((key_, number))
-    needed = {k for items in (*scopes.values(), headlines) for k, _ in items}
+    newest = catalog.articles and max(a.latest.fetched for a in catalog.articles)
+    fallback = newest or feeds.EPOCH
+    title = config.title
+    # (name, title, description, page, entries, with the source's name)
+    wanted = [("feed", f"{title}: latest changes", f"Every change {title} recorded, newest "
+               "first.", urls.home(), scopes[""], True),
+              ("feeds/headlines", f"{title}: headline rewrites",
+               "Only the versions whose headline changed.",
+               urls.list_page("", "headline-rewrites"), headlines, True)]
+    wanted += [(f"{source.id}/feed", f"{source.name}: latest changes · {title}",
+                f"Every change {title} recorded at {source.name}.", urls.source(source.id),
+                scopes.get(source.id, []), False) for source in catalog.sources]
+    keys: dict[str, str] = {}
+    todo = []
+    for name, *details, items, with_source in wanted:
+        keys[name] = key(render_key, name, details, with_source, None if items else fallback,
+                         [(records[k].entries_key, n) for k, n in items])
+        paths = [f"{name}.atom", f"{name}.rss"]
+        if state.feeds.get(name) == keys[name] and all(p in writer.old for p in paths):
+            writer.manifest.update((p, writer.old[p]) for p in paths)
+        else:
+            todo.append((name, *details, items, with_source))
+    needed = {k for *_, items, _ in todo for k, _ in items}
     loaded: dict[str, dict[int, feeds.Entry]] = {}
     missing = []
     for article in sorted(needed):
@@ -125,28 +150,13 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog,
         loaded[article] = {e.number: e for e in made}
     if missing:
         return missing
-    newest = catalog.articles and max(a.latest.fetched for a in catalog.articles)
-    fallback = newest or feeds.EPOCH
-    title = config.title
-
-    def pick(items: list[tuple[str, int]]) -> list[feeds.Entry]:
-        return [loaded[k][n] for k, n in items]
-
-    files = feeds.feed_files(config, "feed", f"{title}: latest changes",
-                             f"Every change {title} recorded, newest first.", urls.home(),
-                             pick(scopes[""]), fallback, with_source=True)
-    files |= feeds.feed_files(config, "feeds/headlines", f"{title}: headline rewrites",
-                              "Only the versions whose headline changed.",
-                              urls.list_page("", "headline-rewrites"), pick(headlines),
-                              fallback, with_source=True)
-    for source in catalog.sources:
-        files |= feeds.feed_files(config, f"{source.id}/feed",
-                                  f"{source.name}: latest changes · {title}",
-                                  f"Every change {title} recorded at {source.name}.",
-                                  urls.source(source.id), pick(scopes.get(source.id, [])),
-                                  fallback)
-    for path, data in files.items():
-        writer.add(path, data)
+    for name, feed_title, description, page, items, with_source in todo:
+        files = feeds.feed_files(config, name, feed_title, description, page,
+                                 [loaded[k][n] for k, n in items], fallback,
+                                 with_source=with_source)
+        for path, data in files.items():
+            writer.add(path, data)
+    state.feeds = keys
     return []
 
 

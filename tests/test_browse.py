@@ -217,3 +217,22 @@ def test_latest_changes_stop_at_the_list_limit(synthetic) -> None:
     last = (site / f"page/{LIST_LIMIT // PAGE_SIZE}/index.html").read_text()
     assert f"{ARTICLES - LIST_LIMIT:,} more articles are not listed here" in last
     assert 'href="../../archive/"' in last
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/St_Johns", "Australia/Lord_Howe",
+                                  "Asia/Kolkata", "Pacific/Apia", "America/Sao_Paulo", "UTC"])
+def test_local_days_by_arithmetic_match_astimezone(zone: str) -> None:
+    """The date archive's day of a version is worked out from its timestamp and the zone's
+    offset of that UTC day; on the days the offset changes (St John's and Lord Howe change at
+    half hours, Apia skipped a whole day in 2011) it must still be the local date."""
+    from sitegen.pages.dates import LocalDays
+
+    tz = ZoneInfo(zone)
+    local = LocalDays(tz)
+    starts = [datetime(2011, 12, 28, tzinfo=UTC), datetime(2025, 3, 1, tzinfo=UTC),
+              datetime(2025, 9, 25, tzinfo=UTC), datetime(2026, 3, 25, tzinfo=UTC)]
+    for start in starts:
+        for step in range(0, 60 * 24 * 45, 7):  # every 7 minutes for 45 days
+            moment = start + timedelta(minutes=step, seconds=step % 60)
+            for shown in (moment, moment.astimezone(tz)):
+                assert local.day(shown, shown.timestamp()) == moment.astimezone(tz).date()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import output, urls
+from sitegen import feeds, output, urls
 from sitegen.build import build
 from sitegen.cache import FORMAT, State
 from sitegen.errors import BuildError
@@ -143,6 +143,43 @@ def test_only_the_lists_of_changed_scopes_are_planned(archive: Path, tmp_path: P
     assert result.rebuilt == 1
     assert planned == [urls.home(), urls.scope("alpha")]
     assert "Story 1 of alpha, v2" in (archive / "site/alpha/index.html").read_text()
+    same_as_clean(archive, tmp_path)
+
+
+def test_only_the_feeds_whose_entries_changed_are_made_again(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new version changes the archive's feed and its source's, not the other source's;
+    renaming that other source (its feed's title) makes its feed again. Bytes stay clean."""
+    write(archive / "sitegen.yaml", "title: Cached\nbase_url: https://example.org/\n")
+    write(archive / "content/empty/_source.yaml", "name: Old name\n")
+    build(archive)
+    made: list[str] = []
+    real = feeds.feed_files
+
+    def spy(config, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(name)
+        return real(config, name, *args, **kwargs)
+
+    monkeypatch.setattr(feeds, "feed_files", spy)
+    write(archive / "content/alpha/story-1/2.md",
+          version_file("Story 1 of alpha, v2", "2025-03-09T09:00:00Z", "Third version.\n"))
+    build(archive)
+    # the article's own feed, the scope feeds its new version is in (its headline changed
+    # too), and the empty source's, which is dated by the archive's newest version
+    assert sorted(made) == ["alpha/feed", "alpha/story-1/feed", "empty/feed", "feed",
+                            "feeds/headlines"]
+    same_as_clean(archive, tmp_path)
+    made.clear()
+    write(archive / "content/beta/_source.yaml", "name: Source beta, renamed\n")
+    build(archive)
+    assert "beta/feed" in made and "alpha/feed" not in made
+    assert "Source beta, renamed: latest changes" in (archive / "site/beta/feed.atom").read_text()
+    same_as_clean(archive, tmp_path)
+    made.clear()
+    write(archive / "content/empty/_source.yaml", "name: New name\n")  # a feed of no entries
+    build(archive)
+    assert made == ["empty/feed"]
+    assert "New name: latest changes" in (archive / "site/empty/feed.atom").read_text()
     same_as_clean(archive, tmp_path)
 
 

@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -123,6 +123,25 @@ def test_sitemaps_past_50000_urls_become_an_index() -> None:
         f"{BASE}sitemap-{n}.xml" for n in (1, 2, 3)]
     counts = [len(ElementTree.fromstring(files[f"sitemap-{n}.xml"])) for n in (1, 2, 3)]
     assert counts == [50_000, 50_000, 20_000]
+
+
+def test_article_blocks_give_the_sitemap_of_their_pages() -> None:
+    """An article's sitemap lines are made by its job and kept with its record; put among
+    the list pages (and split where a sitemap file ends) they must give the same files as
+    every page's entry sorted together."""
+    config = Config(base_url=BASE)
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    blocks, every = [], []
+    for i in range(9_000):  # 9,000 x 7 pages, over two sitemap files
+        pages = [(f"s{i % 3}/a{i:05d}/", when), (f"s{i % 3}/a{i:05d}/compare/", None)]
+        pages += [(f"s{i % 3}/a{i:05d}/v{n}/", when + timedelta(minutes=n)) for n in range(5)]
+        every += pages
+        blocks.append((f"s{i % 3}/a{i:05d}/", hosting.sitemap_block(config, reversed(pages))))
+    lists = [(f"s{s}/page/{n}/", when) for s in range(3) for n in range(2, 40)]
+    lists += [("", when), ("s1/", when), ("s2/archive/2025/", None), ("sources/", when)]
+    assert hosting.sitemap_files(config, lists, blocks) == hosting.sitemap_files(
+        config, lists + every)
+    assert hosting.sitemap_block(Config(), every[:3]) == ""
 
 
 def test_the_scaffold_workflow_matches_the_projects_own() -> None:

@@ -33,23 +33,34 @@ class Ranking:
     title: str
     description: str
 
-    def rank(self, a: ArticleSummary) -> tuple | None:  # type: ignore[type-arg]
-        """Where ``a`` sorts in this list (ascending), or None if the list leaves it out.
-        One call per article: the largest change and headline count are worked out once."""
-        latest = -a.latest.fetched.timestamp()
-        if self.name == "most-edited":
-            return (-len(a.versions), latest, a.key) if a.changes > 0 else None
-        if self.name == "largest-changes":
-            largest = a.largest_change
-            words = largest.words_changed if largest is not None else 0
-            return (-words, latest, a.key) if words > 0 else None
-        headlines = a.headline_changes
-        return (-headlines, latest, a.key) if headlines > 0 else None
 
-    def ranked(self, articles: Sequence[ArticleSummary]) -> list[ArticleSummary]:
-        # The keys end with the article's key, which is unique: summaries are never compared.
-        keyed = [(self.rank(a), a) for a in articles]
-        return [a for _, a in sorted(item for item in keyed if item[0] is not None)]
+def ranked(articles: Sequence[ArticleSummary]) -> dict[str, list[ArticleSummary]]:
+    """Every ranked list, by its name: the articles it holds, in order. Each article's
+    figures are worked out once for the three lists (this runs over every article of the
+    archive whenever any of them changed)."""
+    edited: list[tuple[tuple, ArticleSummary]] = []  # type: ignore[type-arg]
+    largest: list[tuple[tuple, ArticleSummary]] = []  # type: ignore[type-arg]
+    headlines: list[tuple[tuple, ArticleSummary]] = []  # type: ignore[type-arg]
+    keyed = {"most-edited": edited, "largest-changes": largest, "headline-rewrites": headlines}
+    for a in articles:
+        versions = a.versions
+        if len(versions) < 2:
+            continue
+        latest, key = -versions[-1].fetched.timestamp(), a.key
+        edited.append(((-len(versions), latest, key), a))
+        words, titles, before = 0, 0, versions[0].title
+        for v in versions[1:]:
+            if v.significance and v.words_added + v.words_removed > words:
+                words = v.words_added + v.words_removed
+            if v.title != before:
+                titles += 1
+            before = v.title
+        if words:
+            largest.append(((-words, latest, key), a))
+        if titles:
+            headlines.append(((-titles, latest, key), a))
+    # The keys end with the article's key, which is unique: summaries are never compared.
+    return {name: [a for _, a in sorted(found)] for name, found in keyed.items()}
 
 
 RANKINGS = (
@@ -110,14 +121,15 @@ def scope_pages(scope_url: str, source: SourceSummary | None, articles: list[Art
                    **_ends(ordered, limit, pagination.number, pagination.count),
                    **((first or {}) if pagination.number == 1 else {})}
         pages.append(Page(pagination.url, template, context, newest))
+    lists = ranked(articles)
     for ranking in RANKINGS:
-        ranked = ranking.ranked(articles)
+        found = lists[ranking.name]
         base = urls.list_page(scope_url, ranking.name)
-        for items, pagination in paginate(ranked[:limit], page_size, base):
+        for items, pagination in paginate(found[:limit], page_size, base):
             pages.append(Page(pagination.url, "list.html",
                               {**extra, "scope_url": scope_url, "scope_name": name,
                                "ranking": ranking, "articles": items, "pagination": pagination,
-                               **_ends(ranked, limit, pagination.number, pagination.count)},
+                               **_ends(found, limit, pagination.number, pagination.count)},
                               newest))
     pages += date_pages(scope_url, name, days, page_size, extra)
     return pages
