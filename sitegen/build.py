@@ -244,9 +244,13 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     finally:
         discard(docs)
     previous = quick.counts.get("bytes")
-    size = (previous + grown if grown is not None and previous is not None
-            else stages.disk_size(output, [*writer.manifest,
-                                           *(p for r in records.values() for p in r.pages)]))
+    if full:  # every file was written by this build, which counted its bytes
+        size = writer.bytes + sum(r.size for r in records.values())
+    elif grown is not None and previous is not None:
+        size = previous + grown
+    else:
+        size = stages.disk_size(output, [*writer.manifest,
+                                         *(p for r in records.values() for p in r.pages)])
     store.forget_unused(records.values(), None if full else state.articles.values())
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,

@@ -42,6 +42,7 @@ class ArticleRecord:
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
     sitemap: str = ""  # its pages' sitemap lines (hosting.sitemap_block)
+    size: int = 0  # bytes of its files in the output
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:

@@ -128,6 +128,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         path = urls.output_path(page.url)
         sha = digest_bytes(data)
         record.pages[path] = sha
+        record.size += len(data)
         if task.old_pages.get(path) != sha:
             _write(settings.site, path, data)
             written += 1
@@ -143,6 +144,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         for path, data in files.items():
             sha = digest_bytes(data)
             record.pages[path] = sha
+            record.size += len(data)
             if task.old_pages.get(path) != sha:
                 _write(settings.site, path, data)
                 written += 1
@@ -161,22 +163,23 @@ def run_many(tasks: list[Task]) -> list[tuple[ArticleRecord, list[Problem], int]
 
 
 def render_lists(pages: list[tuple[str, Page, str | None]]
-                 ) -> list[tuple[str, str | None, Problem | None]]:
+                 ) -> list[tuple[str, str | None, int, Problem | None]]:
     """Render list pages (path, page, sha of what the output holds): for each, (path, sha of
-    the new bytes or None, problem); only pages whose bytes changed are written."""
+    the new bytes or None, their size, problem); only pages whose bytes changed are
+    written."""
     assert _settings is not None and _theme is not None, "init() first"
-    out: list[tuple[str, str | None, Problem | None]] = []
+    out: list[tuple[str, str | None, int, Problem | None]] = []
     for path, page, old in pages:
         try:
             html = _theme.render(page.template, {**page.context, "page_url": page.url})
         except jinja2.TemplateError as exc:
-            out.append((path, None, _theme.problem_from(exc, page.template)))
+            out.append((path, None, 0, _theme.problem_from(exc, page.template)))
             continue
         data = html.encode("utf-8")
         sha = digest_bytes(data)
         if sha != old:
             _write(_settings.site, path, data)
-        out.append((path, sha, None))
+        out.append((path, sha, len(data), None))
     return out
 
 

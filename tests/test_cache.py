@@ -34,6 +34,9 @@ def same_as_clean(project: Path, tmp_path: Path, **options) -> None:
     shutil.rmtree(clean, ignore_errors=True)
     reference = build(project, clean, cache=False, **options)
     assert snapshot(project / "site") == snapshot(clean)
+    # what a clean build reports of the site's size is what it wrote (counted, not walked)
+    assert reference.bytes == sum(len(data) for path, data in snapshot(clean).items()
+                                  if path != MARKER)
     again = build(project, **options)  # nothing to do: reports what the record says
     assert (again.rebuilt, again.written) == (0, 0)
     assert (again.pages, again.files, again.bytes, again.versions) == (
