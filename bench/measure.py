@@ -9,13 +9,14 @@ parallel rendering are coming). How each figure is taken:
   On Linux it covers the process *and every descendant it waited for* (Pagefind, which
   sitegen runs and waits for): CPU is their sum, ``ru_maxrss`` the largest single one.
 - **per-process peaks**: a thread samples ``/proc/<pid>/status`` of the process and its
-  descendants (found through ``/proc/<pid>/task/<pid>/children``) every ``SAMPLE`` seconds.
-  ``VmHWM`` is the kernel's own high-water mark, so a sample misses only growth in the last
-  interval before a process exits. It also gives each descendant's lifetime (first to last
-  sample: its wall time, to within two intervals) and the largest sum of the tree's
-  ``VmRSS`` at one instant, with and without the processes named ``apart`` (the search
-  indexer). Worker processes forked from sitegen share pages with it, which a sum of RSS
-  counts once per process: for a parallel build that sum is an upper bound.
+  descendants (found through ``/proc/<pid>/task/<tid>/children`` of each thread) every
+  ``SAMPLE`` seconds. ``VmHWM`` is the kernel's own high-water mark, so a sample misses
+  only growth in the last interval before a process exits. It also gives each
+  descendant's lifetime (first to last sample: its wall time, to within two intervals)
+  and the largest sum of the tree's ``VmRSS`` at one instant, with and without the
+  processes named ``apart`` (the search indexer). Worker processes forked from sitegen
+  share pages with it, which a sum of RSS counts once per process: for a parallel build
+  that sum is an upper bound.
 - **other CPU**: the machine's busy CPU time over the run (``/proc/stat``) less the run's
   own: what other processes took meanwhile. On a shared 2-core machine this says whether a
   figure was disturbed.
@@ -122,11 +123,16 @@ def _tree(root: int) -> list[int]:
     while todo:
         pid = todo.pop()
         pids.append(pid)
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        try:  # every thread's children: sitegen starts Pagefind runs from threads
+            tasks = os.listdir(f"/proc/{pid}/task")
         except OSError:
             continue
-        todo.extend(int(c) for c in children)
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            todo.extend(int(c) for c in children)
     return pids
 
 

@@ -87,7 +87,7 @@ class Step:
     sitegen_all_peak_mib: float | None = None
     tree_peak_mib: float = 0.0  # wait4 ru_maxrss: largest process of the tree
     concurrent_peak_mib: float = 0.0  # largest sum of the tree's RSS at one sample
-    indexer_s: float | None = None  # the indexer process's lifetime (sampled)
+    indexer_s: float | None = None  # wall time while an indexer process ran (sampled)
     indexer_cpu_s: float | None = None
     indexer_peak_mib: float | None = None
     index_bytes: int | None = None
@@ -202,6 +202,17 @@ def measure_build(name: str, project: Path, sitegen: list[str], args: list[str],
     return step
 
 
+def busy_span(intervals: list[tuple[float, float]]) -> float:
+    """Seconds during which at least one of the intervals was running (sitegen runs
+    several Pagefind processes at once: their lifetimes overlap)."""
+    total, end = 0.0, float("-inf")
+    for first, last in sorted(intervals):
+        if last > end:
+            total += last - max(first, end)
+            end = last
+    return total
+
+
 def fill(step: Step, run: Run) -> None:
     step.wall_s, step.cpu_s, step.others_cpu_s = run.wall_s, run.cpu_s, run.others_cpu_s
     step.tree_peak_mib = run.tree_maxrss_kib / 1024
@@ -211,7 +222,7 @@ def fill(step: Step, run: Run) -> None:
         step.sitegen_all_peak_mib = max(run.root.peak_kib, run.concurrent_rest_kib) / 1024
     indexers = run.descendants(INDEXER[:15])
     if indexers:
-        step.indexer_s = sum(p.seconds for p in indexers)
+        step.indexer_s = busy_span([(p.first, p.last) for p in indexers])
         step.indexer_cpu_s = sum(p.cpu_s for p in indexers)
         step.indexer_peak_mib = max(p.peak_kib for p in indexers) / 1024
     step.stdout_tail = run.stdout.strip()[-1000:]

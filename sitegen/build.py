@@ -223,7 +223,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             writer.add(path, data)
         progress("Indexing for search", 0, 1)
         search_keys, keep_documents = stages.index_search(writer, store, state, records, docs,
-                                                          config, search, full)
+                                                          config, search, full, jobs)
         progress("Indexing for search", 1, 1)
         build_id = output_key(writer.manifest, records)
         gone = _gone(state, writer.manifest, records)

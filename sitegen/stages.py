@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -243,12 +243,12 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
 
 
 def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
-            staged: Path, config: Config, search: bool, full: bool
+            staged: Path, config: Config, search: bool, full: bool, jobs: int = 1
             ) -> tuple[dict[int, str], Callable[[], None]]:
-    """Re-index the parts of the index whose documents changed: the key of each part, and
-    what to call once the new output is published, to keep this build's documents in the
-    cache (not before: a build that fails must leave the cache's documents as the last
-    good build's)."""
+    """Re-index the parts of the index whose documents changed, ``jobs`` Pagefind runs at
+    a time (one run keeps about 1.4 cores busy); the key of each part, and what to call once
+    the new output is published, to keep this build's documents in the cache (not before: a
+    build that fails must leave the cache's documents as the last good build's)."""
     if not search:
         return {}, lambda: None
     folder = store.search_docs if store.enabled else staged
@@ -280,13 +280,9 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
         part = part_of(path)
         if part is not None and part < count:
             built[part][path] = sha
-    for shard, docs in parts.items():
-        old = built[shard]
-        if not full and keys[shard] == state.search_keys.get(shard) and old:
-            writer.manifest.update(old)
-            continue
+    def index_part(shard: int) -> dict[str, bytes]:
         with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
-            for article, _ in docs:  # this part's documents, linked (or copied) together
+            for article, _ in parts[shard]:  # its documents, linked (or copied) together
                 rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
                 if not source.exists():
@@ -297,6 +293,18 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
                     os.link(source, target)
                 except OSError:
                     shutil.copyfile(source, target)
-            for path, data in index_folder(Path(tmp), config.language, shard).items():
+            return index_folder(Path(tmp), config.language, shard)
+
+    todo = []
+    for shard in parts:
+        old = built[shard]
+        if not full and keys[shard] == state.search_keys.get(shard) and old:
+            writer.manifest.update(old)
+        else:
+            todo.append(shard)
+    # Threads only wait for the Pagefind processes; the parts are added in order.
+    with ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
+        for files in pool.map(index_part, todo):
+            for path, data in files.items():
                 writer.add(path, data)
     return keys, keep

@@ -116,3 +116,10 @@ def test_rfcs_converted_directly_load_clean(tmp_path: Path) -> None:
     assert rfcs.convert(corpus, tmp_path / "content") == 845
     archive, problems = load_archive(tmp_path, tmp_path / "content")
     assert problems == [] and len(archive.articles()) == 120
+
+
+def test_the_indexers_time_is_the_span_any_of_them_ran() -> None:
+    """Pagefind runs side by side: their lifetimes overlap and are not added up."""
+    assert bench_run.busy_span([]) == 0
+    assert bench_run.busy_span([(0.0, 2.0), (1.0, 3.0), (5.0, 6.0)]) == 4.0
+    assert bench_run.busy_span([(1.0, 4.0), (2.0, 3.0)]) == 3.0

@@ -192,3 +192,24 @@ def test_a_large_archive_is_indexed_in_parts_searched_as_one(tmp_path: Path, bro
 
     differing = (set(before) ^ set(after)) | {p for p in before if before[p] != after.get(p)}
     assert len({part(p) for p in differing}) == 1
+
+
+def test_parts_indexed_side_by_side_give_the_same_index(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind runs for several parts at once (one per worker): the bundle must be the same
+    bytes as when they run one after another."""
+    import sitegen.search
+
+    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)  # 7 articles: 4 parts
+    root = tmp_path / "p"
+    for n in range(7):
+        write(root / f"content/s{n % 3}/a{n}/v.md", version_file(
+            f"Article {n}", f"2025-0{n + 1}-01T10:00:00Z", f"Word wombat {n}, and more.\n"))
+    trees = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        build(root, out, jobs=jobs, cache=False)
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
+                      for p in sorted(out.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1]
+    assert len([p for p in trees[0] if re.match(r"pagefind/s\d+/pagefind-entry\.json$", p)]) == 3
