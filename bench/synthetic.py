@@ -164,14 +164,18 @@ def first_article(content: Path) -> Path:
 
 
 def newest_fetched(content: Path) -> datetime:
-    """The latest ``fetched`` time of any version file under ``content``."""
+    """The latest ``fetched`` time of any version file sitegen reads under ``content``
+    (``content/<source>/<article>/*.md``, no hidden or ``_`` folders)."""
     newest = datetime.min.replace(tzinfo=UTC)
-    for path in content.rglob("*.md"):
+    for path in sorted(content.glob("*/*/*.md")):
+        if path.parent.name.startswith(".") or path.parent.parent.name.startswith((".", "_")):
+            continue
         with open(path, encoding="utf-8-sig") as handle:
             head = handle.read(4096)
-        found = re.search(r"^fetched:\s*['\"]?([^'\"\n]+)", head, re.M)
-        if found:
-            newest = max(newest, _when(found.group(1).strip()))
+        found = re.search(r"^fetched:.*$", head, re.M)  # the line alone, read as YAML
+        value = (yaml.safe_load(found.group(0)) or {}).get("fetched") if found else None
+        if value is not None:
+            newest = max(newest, _when(value))
     return newest
 
 

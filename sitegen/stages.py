@@ -35,6 +35,9 @@ PARALLEL_FROM = 24  # fewer items than this are built in this process
 # version re-renders 50-90 list pages of a large archive: 0.14-0.20 s here, 0.18-0.24 s
 # in two workers).
 LISTS_PARALLEL_FROM = 100
+# Pagefind runs at once, at most: each holds one part of the index in memory (393,540 KB for
+# 1,250 articles here), so a machine with many cores must not run one per core.
+SEARCH_PARALLEL = 4
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -246,9 +249,10 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
             staged: Path, config: Config, search: bool, full: bool, jobs: int = 1
             ) -> tuple[dict[int, str], Callable[[], None]]:
     """Re-index the parts of the index whose documents changed, ``jobs`` Pagefind runs at
-    a time (one run keeps about 1.4 cores busy); the key of each part, and what to call once
-    the new output is published, to keep this build's documents in the cache (not before: a
-    build that fails must leave the cache's documents as the last good build's)."""
+    a time (one run keeps about 1.4 cores busy; SEARCH_PARALLEL at most); the key of each
+    part, and what to call once the new output is published, to keep this build's documents
+    in the cache (not before: a build that fails must leave the cache's documents as the
+    last good build's)."""
     if not search:
         return {}, lambda: None
     folder = store.search_docs if store.enabled else staged
@@ -303,7 +307,7 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
         else:
             todo.append(shard)
     # Threads only wait for the Pagefind processes; the parts are added in order.
-    with ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
+    with ThreadPoolExecutor(max(1, min(jobs, SEARCH_PARALLEL, len(todo)))) as pool:
         for files in pool.map(index_part, todo):
             for path, data in files.items():
                 writer.add(path, data)

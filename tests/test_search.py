@@ -213,3 +213,41 @@ def test_parts_indexed_side_by_side_give_the_same_index(tmp_path: Path,
                       for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
     assert len([p for p in trees[0] if re.match(r"pagefind/s\d+/pagefind-entry\.json$", p)]) == 3
+
+
+def test_a_failing_part_fails_the_build_and_changes_nothing(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """One Pagefind run failing among several at once: the build stops with its error, the
+    previous site and the saved search documents stay as they were."""
+    import sitegen.search
+    from sitegen import stages
+    from sitegen.errors import SitegenError
+
+    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)  # 7 articles: 4 parts
+    root, out = tmp_path / "p", tmp_path / "out"
+    for n in range(7):
+        write(root / f"content/s{n % 3}/a{n}/v.md", version_file(
+            f"Article {n}", f"2025-0{n + 1}-01T10:00:00Z", f"Word wombat {n}, and more.\n"))
+    build(root, out, jobs=2)
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    site, cache = tree(out), tree(root / ".sitegen-cache")
+    for n in range(7):  # every part has a changed document
+        write(root / f"content/s{n % 3}/a{n}/w.md", version_file(
+            f"Article {n}, later", f"2025-0{n + 1}-02T10:00:00Z", f"Word wombat {n}, edited.\n"))
+    real = stages.index_folder
+
+    def failing(documents: Path, language: str, shard: int = 0) -> dict[str, bytes]:
+        if shard == 2:
+            raise SitegenError("search indexing failed (pagefind exit status 1): no memory")
+        return real(documents, language, shard)
+
+    monkeypatch.setattr(stages, "index_folder", failing)
+    with pytest.raises(SitegenError, match="search indexing failed"):
+        build(root, out, jobs=2)
+    assert tree(out) == site
+    assert {p: b for p, b in tree(root / ".sitegen-cache").items() if p.startswith("search-")} \
+        == {p: b for p, b in cache.items() if p.startswith("search-")}

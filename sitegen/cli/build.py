@@ -62,7 +62,8 @@ def progress_bar(console: Console) -> Iterator[Callable[[str, int, int], None]]:
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Ignore .sitegen-cache/ and rebuild everything (the output is the same).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for rendering.  [default: one per CPU]")
+              help="Worker processes for rendering, and search indexer runs at once (at "
+                   "most 4).  [default: one per CPU]")
 def build(project: Path, output: Path | None, base_url: str | None, overwrite: bool,
           no_search: bool, keep_going: bool, no_cache: bool, jobs: int | None) -> None:
     """Build the archive from PROJECT/content into the output folder.
