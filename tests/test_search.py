@@ -194,23 +194,31 @@ def test_a_large_archive_is_indexed_in_parts_searched_as_one(tmp_path: Path, bro
     assert len({part(p) for p in differing}) == 1
 
 
+def seven_articles(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project of 7 articles over 3 sources, indexed in 4 parts of 2."""
+    import sitegen.search
+
+    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)
+    for n in range(7):
+        write(root / f"content/s{n % 3}/a{n}/v.md", version_file(
+            f"Article {n}", f"2025-0{n + 1}-01T10:00:00Z", f"Word wombat {n}, and more.\n"))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_parts_indexed_side_by_side_give_the_same_index(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind runs for several parts at once (one per worker): the bundle must be the same
     bytes as when they run one after another."""
-    import sitegen.search
-
-    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)  # 7 articles: 4 parts
     root = tmp_path / "p"
-    for n in range(7):
-        write(root / f"content/s{n % 3}/a{n}/v.md", version_file(
-            f"Article {n}", f"2025-0{n + 1}-01T10:00:00Z", f"Word wombat {n}, and more.\n"))
+    seven_articles(root, monkeypatch)
     trees = []
     for jobs in (1, 2):
-        out = tmp_path / f"out{jobs}"
-        build(root, out, jobs=jobs, cache=False)
-        trees.append({p.relative_to(out).as_posix(): p.read_bytes()
-                      for p in sorted(out.rglob("*")) if p.is_file()})
+        build(root, tmp_path / f"out{jobs}", jobs=jobs, cache=False)
+        trees.append(tree(tmp_path / f"out{jobs}"))
     assert trees[0] == trees[1]
     assert len([p for p in trees[0] if re.match(r"pagefind/s\d+/pagefind-entry\.json$", p)]) == 3
 
@@ -219,21 +227,12 @@ def test_a_failing_part_fails_the_build_and_changes_nothing(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """One Pagefind run failing among several at once: the build stops with its error, the
     previous site and the saved search documents stay as they were."""
-    import sitegen.search
     from sitegen import stages
     from sitegen.errors import SitegenError
 
-    monkeypatch.setattr(sitegen.search, "SHARD_SIZE", 2)  # 7 articles: 4 parts
     root, out = tmp_path / "p", tmp_path / "out"
-    for n in range(7):
-        write(root / f"content/s{n % 3}/a{n}/v.md", version_file(
-            f"Article {n}", f"2025-0{n + 1}-01T10:00:00Z", f"Word wombat {n}, and more.\n"))
+    seven_articles(root, monkeypatch)
     build(root, out, jobs=2)
-
-    def tree(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
-
     site, cache = tree(out), tree(root / ".sitegen-cache")
     for n in range(7):  # every part has a changed document
         write(root / f"content/s{n % 3}/a{n}/w.md", version_file(

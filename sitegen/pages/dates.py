@@ -63,9 +63,9 @@ class LocalDays:
 
     def day(self, moment: datetime, timestamp: float) -> date:
         utc_day = int(timestamp // 86400)
-        offset = self.offsets.get(utc_day, 0)
-        if offset == 0 and utc_day not in self.offsets:
-            offset = self.offsets[utc_day] = self._offset(utc_day)
+        if utc_day not in self.offsets:
+            self.offsets[utc_day] = self._offset(utc_day)
+        offset = self.offsets[utc_day]
         if offset is None:
             return moment.astimezone(self.zone).date()
         number = int((timestamp + offset) // 86400)

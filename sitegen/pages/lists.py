@@ -43,20 +43,14 @@ def ranked(articles: Sequence[ArticleSummary]) -> dict[str, list[ArticleSummary]
     headlines: list[tuple[tuple, ArticleSummary]] = []  # type: ignore[type-arg]
     keyed = {"most-edited": edited, "largest-changes": largest, "headline-rewrites": headlines}
     for a in articles:
-        versions = a.versions
-        if len(versions) < 2:
+        if a.changes == 0:
             continue
-        latest, key = -versions[-1].fetched.timestamp(), a.key
-        edited.append(((-len(versions), latest, key), a))
-        words, titles, before = 0, 0, versions[0].title
-        for v in versions[1:]:
-            if v.significance and v.words_added + v.words_removed > words:
-                words = v.words_added + v.words_removed
-            if v.title != before:
-                titles += 1
-            before = v.title
-        if words:
-            largest.append(((-words, latest, key), a))
+        latest, key = -a.latest.fetched.timestamp(), a.key
+        edited.append(((-len(a.versions), latest, key), a))
+        change = a.largest_change
+        if change is not None and change.words_changed:
+            largest.append(((-change.words_changed, latest, key), a))
+        titles = a.headline_changes
         if titles:
             headlines.append(((-titles, latest, key), a))
     # The keys end with the article's key, which is unique: summaries are never compared.
