@@ -178,6 +178,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     docs = Path(tempfile.mkdtemp(prefix=".sitegen-docs-",
                                  dir=store.folder if cache else output.parent))
     entries = store.entries if cache else docs / ".entries"
+    indexing: stages.SearchParts | None = None
     try:
         settings = job.Settings(project, config, search, render_key, staging, docs,
                                 store.diffs if cache else None, entries,
@@ -198,10 +199,6 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         records = dict(sorted(records.items()))
         catalog = stages.catalog_of(infos, records)
         writer = stages.Writer(staging, state.files, full)
-        lists, pages = stages.render_lists(writer, config, catalog, state, full, search,
-                                           render_key, settings, jobs, progress)
-        for name, path in theme.static_files.items():
-            writer.add(urls.static(name), path.read_bytes())
         missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
                                        render_key)
         if missing:  # saved entries that went missing: build those articles again
@@ -216,14 +213,20 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                        render_key):
                 raise SitegenError("feed entries could not be saved in .sitegen-cache/; "
                                    "check that it is writable, or build with --no-cache")
+        # Pagefind indexes the changed parts (in processes of its own) while the list pages
+        # are made: every search document is written by now.
+        indexing = stages.start_search(store, state, records, docs, config, search, full, jobs)
+        lists, pages = stages.render_lists(writer, config, catalog, state, full, search,
+                                           render_key, settings, jobs, progress)
+        for name, path in theme.static_files.items():
+            writer.add(urls.static(name), path.read_bytes())
         pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
         blocks = [(urls.article(r.summary.source, r.summary.id), r.sitemap)
                   for r in records.values() if r.summary]
         for path, data in hosting.host_files(config, lists, blocks).items():
             writer.add(path, data)
         progress("Indexing for search", 0, 1)
-        search_keys, keep_documents = stages.index_search(writer, store, state, records, docs,
-                                                          config, search, full, jobs)
+        search_keys, keep_documents = indexing.finish(writer)
         progress("Indexing for search", 1, 1)
         build_id = output_key(writer.manifest, records)
         gone = _gone(state, writer.manifest, records)
@@ -242,6 +245,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         store.note_unclaimed([(t.content_key, render_key) for t in tasks])
         raise
     finally:
+        if indexing is not None:
+            indexing.close()
         discard(docs)
     previous = quick.counts.get("bytes")
     if full:  # every file was written by this build, which counted its bytes

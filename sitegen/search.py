@@ -16,7 +16,9 @@ page decodes; anything else there would be indexed as words of every article.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -152,19 +154,18 @@ def executable() -> Path:
     return Path(get_executable())
 
 
-def run_pagefind(site: Path, out: Path, language: str) -> None:
-    """Index every HTML file under ``site`` into ``out`` with Pagefind's own command.
+def start_pagefind(site: Path, out: Path, language: str, log: Path) -> subprocess.Popen[bytes]:
+    """Start Pagefind's own command over every HTML file under ``site``, into ``out``; its
+    messages go to ``log``. Not waited for: the build renders its list pages meanwhile.
 
     (Its Python service costs about 100 ms per document on 2 cores, against about 1 ms per
     document for one run over a folder.)
     """
-    done = subprocess.run(
-        [str(executable()), "--site", str(site), "--output-path", str(out),
-         "--force-language", language, "--silent"],
-        capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SitegenError(f"search indexing failed (pagefind exit status {done.returncode}): "
-                           f"{(done.stderr or done.stdout).strip()[-2000:]}")
+    with log.open("wb") as messages:
+        return subprocess.Popen(
+            [str(executable()), "--site", str(site), "--output-path", str(out),
+             "--force-language", language, "--silent"],
+            stdin=subprocess.DEVNULL, stdout=messages, stderr=subprocess.STDOUT)
 
 
 SHARD_SIZE = 2000  # articles in one part of the index, at most (see shard_count)
@@ -200,22 +201,55 @@ def part_of(path: str) -> int | None:
     return int(found[1]) if found else 0
 
 
-def index_folder(documents: Path, language: str, shard: int = 0) -> dict[str, bytes]:
-    """One part of the Pagefind bundle, for the documents under ``documents`` (one
-    ``<source>/<article>/index.html`` each), as site-relative path -> bytes."""
-    primary = language.split("-")[0].lower()
-    prefix = shard_folder(shard)
-    with tempfile.TemporaryDirectory(prefix="sitegen-pagefind-") as tmp:
-        folder = Path(tmp) / BUNDLE
-        if not any(documents.rglob("*.html")):
+class Indexing:
+    """One part of the Pagefind bundle, made from ``documents`` ((file, path under the site)
+    pairs): :meth:`start` links (or copies) them into a folder of their own and runs
+    Pagefind over it, :meth:`result` waits for it and gives the part's files as
+    site-relative path -> bytes; :meth:`close` stops it and removes its folder, whatever
+    happened."""
+
+    def __init__(self, language: str, shard: int, documents: list[tuple[Path, str]]):
+        self.language, self.shard = language.split("-")[0].lower(), shard
+        self.documents = documents
+        self.folder = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-"))
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        site = self.folder / "site"
+        for source, rel in self.documents:
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        if not self.documents:
             # Pagefind writes nothing for an empty site; the search page still needs a bundle.
-            empty = Path(tmp) / "empty"
-            (empty / "x").mkdir(parents=True)
-            (empty / "x/index.html").write_text('<!doctype html><html lang="en"><body>'
-                                                "<main data-pagefind-body></main></body></html>")
-            documents = empty
-        run_pagefind(documents, folder, primary)
-        return canonical({f"{prefix}/{p.relative_to(folder).as_posix()}": p.read_bytes()
-                          for p in sorted(folder.rglob("*"))
-                          if p.is_file() and not UNUSED.search(p.name)
-                          and not (shard and ENGINE.search(p.name))})
+            (site / "x").mkdir(parents=True)
+            (site / "x/index.html").write_text('<!doctype html><html lang="en"><body>'
+                                               "<main data-pagefind-body></main></body></html>")
+        self.process = start_pagefind(site, self.folder / BUNDLE, self.language,
+                                      self.folder / "pagefind.log")
+
+    def result(self) -> dict[str, bytes]:
+        assert self.process is not None, "start() first"
+        try:
+            status = self.process.wait()
+            if status != 0:
+                said = (self.folder / "pagefind.log").read_text("utf-8", "replace").strip()
+                raise SitegenError(f"search indexing failed (pagefind exit status {status}): "
+                                   f"{said[-2000:]}")
+            out, prefix = self.folder / BUNDLE, shard_folder(self.shard)
+            return canonical({f"{prefix}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                              for p in sorted(out.rglob("*"))
+                              if p.is_file() and not UNUSED.search(p.name)
+                              and not (self.shard and ENGINE.search(p.name))})
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+

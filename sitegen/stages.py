@@ -10,11 +10,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +25,7 @@ from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import write_file
 from sitegen.pages import Page
 from sitegen.pages.lists import list_scopes
-from sitegen.search import document_path, index_folder, part_of, shard_count, shard_of
+from sitegen.search import Indexing, document_path, part_of, shard_count, shard_of
 
 PARALLEL_FROM = 24  # fewer items than this are built in this process
 # List pages cost 1-3 ms each and their contexts (article summaries) must be pickled for a
@@ -245,16 +243,48 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
     return entries, sum(len(scope.pages) for scope in fresh.values())
 
 
-def index_search(writer: Writer, store: Cache, state: State, records: dict[str, ArticleRecord],
-            staged: Path, config: Config, search: bool, full: bool, jobs: int = 1
-            ) -> tuple[dict[int, str], Callable[[], None]]:
-    """Re-index the parts of the index whose documents changed, ``jobs`` Pagefind runs at
-    a time (one run keeps about 1.4 cores busy; SEARCH_PARALLEL at most); the key of each
-    part, and what to call once the new output is published, to keep this build's documents
-    in the cache (not before: a build that fails must leave the cache's documents as the
-    last good build's)."""
+class SearchParts:
+    """The parts of the search index to make again, indexed while the rest of the build goes
+    on: :func:`start_search` starts Pagefind (a process of its own) on the first parts, the
+    build renders its list pages meanwhile, and :meth:`finish` waits for each part in turn,
+    starting the next, and adds their files to the writer. :meth:`close` stops whatever
+    still runs (a build that fails)."""
+
+    def __init__(self, keys: dict[int, str], todo: list[Indexing], unchanged: dict[str, str],
+                 keep: Callable[[], None], at_once: int):
+        self.keys, self.todo, self.unchanged, self.keep = keys, todo, unchanged, keep
+        self.at_once = at_once
+        self.started = 0
+        self._start_more()
+
+    def _start_more(self, done: int = 0) -> None:
+        while self.started < len(self.todo) and self.started - done < self.at_once:
+            self.todo[self.started].start()
+            self.started += 1
+
+    def finish(self, writer: Writer) -> tuple[dict[int, str], Callable[[], None]]:
+        """Every part in the writer; the key of each part, and what to call once the new
+        output is published, to keep this build's documents in the cache (not before: a
+        build that fails must leave the cache's documents as the last good build's)."""
+        writer.manifest.update(self.unchanged)
+        for n, part in enumerate(self.todo):  # in order, so that the output is always the same
+            self._start_more(n)
+            for path, data in part.result().items():
+                writer.add(path, data)
+            self._start_more(n + 1)
+        return self.keys, self.keep
+
+    def close(self) -> None:
+        for part in self.todo:
+            part.close()
+
+
+def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], staged: Path,
+                 config: Config, search: bool, full: bool, jobs: int = 1) -> SearchParts:
+    """Start re-indexing the parts of the index whose documents changed, ``jobs`` Pagefind
+    runs at a time (one run keeps about 1.4 cores busy; SEARCH_PARALLEL at most)."""
     if not search:
-        return {}, lambda: None
+        return SearchParts({}, [], {}, lambda: None, 1)
     folder = store.search_docs if store.enabled else staged
     indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
 
@@ -284,31 +314,21 @@ def index_search(writer: Writer, store: Cache, state: State, records: dict[str, 
         part = part_of(path)
         if part is not None and part < count:
             built[part][path] = sha
-    def index_part(shard: int) -> dict[str, bytes]:
-        with tempfile.TemporaryDirectory(prefix="sitegen-shard-") as tmp:
-            for article, _ in parts[shard]:  # its documents, linked (or copied) together
+    unchanged: dict[str, str] = {}
+    todo: list[Indexing] = []
+    try:
+        for shard in parts:
+            if not full and keys[shard] == state.search_keys.get(shard) and built[shard]:
+                unchanged.update(built[shard])
+                continue
+            documents = []
+            for article, _ in parts[shard]:
                 rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
-                if not source.exists():
-                    source = folder / rel
-                target = Path(tmp) / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(source, target)
-                except OSError:
-                    shutil.copyfile(source, target)
-            return index_folder(Path(tmp), config.language, shard)
-
-    todo = []
-    for shard in parts:
-        old = built[shard]
-        if not full and keys[shard] == state.search_keys.get(shard) and old:
-            writer.manifest.update(old)
-        else:
-            todo.append(shard)
-    # Threads only wait for the Pagefind processes; the parts are added in order.
-    with ThreadPoolExecutor(max(1, min(jobs, SEARCH_PARALLEL, len(todo)))) as pool:
-        for files in pool.map(index_part, todo):
-            for path, data in files.items():
-                writer.add(path, data)
-    return keys, keep
+                documents.append((source if source.exists() else folder / rel, rel))
+            todo.append(Indexing(config.language, shard, documents))
+        return SearchParts(keys, todo, unchanged, keep, max(1, min(jobs, SEARCH_PARALLEL)))
+    except BaseException:
+        for part in todo:
+            part.close()
+        raise

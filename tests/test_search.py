@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sitegen.build import build
 from sitegen.content.loader import load_archive
-from sitegen.search import document, section_token, sections
+from sitegen.search import Indexing, document, section_token, sections
 from tests.conftest import ROOT, version_file, write
 from tests.pages_server import serve
 
@@ -227,7 +229,6 @@ def test_a_failing_part_fails_the_build_and_changes_nothing(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """One Pagefind run failing among several at once: the build stops with its error, the
     previous site and the saved search documents stay as they were."""
-    from sitegen import stages
     from sitegen.errors import SitegenError
 
     root, out = tmp_path / "p", tmp_path / "out"
@@ -237,16 +238,64 @@ def test_a_failing_part_fails_the_build_and_changes_nothing(tmp_path: Path,
     for n in range(7):  # every part has a changed document
         write(root / f"content/s{n % 3}/a{n}/w.md", version_file(
             f"Article {n}, later", f"2025-0{n + 1}-02T10:00:00Z", f"Word wombat {n}, edited.\n"))
-    real = stages.index_folder
+    real = Indexing.start
 
-    def failing(documents: Path, language: str, shard: int = 0) -> dict[str, bytes]:
-        if shard == 2:
-            raise SitegenError("search indexing failed (pagefind exit status 1): no memory")
-        return real(documents, language, shard)
+    def start(self: Indexing) -> None:  # part 2's Pagefind fails as it would, by its status
+        if self.shard != 2:
+            return real(self)
+        with (self.folder / "pagefind.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", "print('Error: out of memory'); raise SystemExit(3)"],
+                stdout=log, stderr=subprocess.STDOUT)
 
-    monkeypatch.setattr(stages, "index_folder", failing)
-    with pytest.raises(SitegenError, match="search indexing failed"):
+    monkeypatch.setattr(Indexing, "start", start)
+    with pytest.raises(SitegenError, match=r"pagefind exit status 3\): Error: out of memory"):
         build(root, out, jobs=2)
     assert tree(out) == site
     assert {p: b for p, b in tree(root / ".sitegen-cache").items() if p.startswith("search-")} \
         == {p: b for p, b in cache.items() if p.startswith("search-")}
+
+
+def test_pagefind_indexes_while_the_lists_are_made_and_stops_if_they_fail(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts of the index are started before the list pages are rendered (Pagefind is a
+    process of its own); if the build fails meanwhile, the runs are stopped and their folders
+    removed, and the previous site stays."""
+    from sitegen import stages
+    from sitegen.errors import SitegenError
+
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    started: list[Indexing] = []
+    seen: list[int] = []
+    real_start, real_lists = Indexing.start, stages.render_lists
+
+    def start(self: Indexing) -> None:
+        started.append(self)
+        real_start(self)
+
+    def lists(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(len(started))
+        return real_lists(*args, **kwargs)
+
+    monkeypatch.setattr(Indexing, "start", start)
+    monkeypatch.setattr(stages, "render_lists", lists)
+    build(root, out, jobs=2)
+    assert seen == [2]  # two of the four parts under way before the lists (one per job)
+    assert len(started) == 4
+    site = tree(out)
+
+    write(root / "content/s0/a0/w.md", version_file(
+        "Article 0, later", "2025-01-02T10:00:00Z", "Word wombat 0, edited.\n"))
+    started.clear()
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert started and started[0].process is not None
+        raise SitegenError("the lists failed")
+
+    monkeypatch.setattr(stages, "render_lists", failing)
+    with pytest.raises(SitegenError, match="the lists failed"):
+        build(root, out, jobs=2)
+    assert [p.process.returncode is not None for p in started] == [True]
+    assert not any(p.folder.exists() for p in started)
+    assert tree(out) == site
