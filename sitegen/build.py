@@ -30,7 +30,15 @@ from sitegen.content.source import load_source_meta
 from sitegen.errors import BuildError, Problem, SitegenError, problem
 from sitegen.fingerprint import Digests, code_version, digest_bytes, files_key, key, stable
 from sitegen.model import SourceInfo
-from sitegen.output import apply_changes, check_output, discard, new_staging, read_marker, swap_in
+from sitegen.output import (
+    apply_changes,
+    check_output,
+    discard,
+    new_staging,
+    read_marker,
+    replace_whole,
+    swap_in,
+)
 from sitegen.render.theme import Theme
 
 if TYPE_CHECKING:
@@ -232,9 +240,13 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         gone = _gone(state, writer.manifest, records)
         if on_publish is not None:
             on_publish()
-        grown = None
+        grown = size = None
+        total = len(writer.manifest) + sum(len(r.pages) for r in records.values())
         if full:
             swap_in(staging, output, build_id)
+        elif 2 * (writer.written + job_writes) > total:  # most files changed: swap folders
+            size = replace_whole(output, staging, _all_files(writer.manifest, records),
+                                 build_id)
         else:
             grown = apply_changes(output, staging, gone, build_id)
         keep_documents()
@@ -251,11 +263,12 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     previous = quick.counts.get("bytes")
     if full:  # every file was written by this build, which counted its bytes
         size = writer.bytes + sum(r.size for r in records.values())
+    elif size is not None:
+        pass  # replace_whole measured the new output
     elif grown is not None and previous is not None:
         size = previous + grown
     else:
-        size = stages.disk_size(output, [*writer.manifest,
-                                         *(p for r in records.values() for p in r.pages)])
+        size = stages.disk_size(output, _all_files(writer.manifest, records))
     store.forget_unused(records.values(), None if full else state.articles.values())
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,
@@ -281,6 +294,11 @@ def output_key(files: dict[str, str], records: dict[str, ArticleRecord]) -> str:
     lines = [*(f"{path} {sha}" for path, sha in sorted(files.items())),
              *(f"{name} {r.pages_key}" for name, r in sorted(records.items()))]
     return digest_bytes("\n".join(lines).encode())
+
+
+def _all_files(files: dict[str, str], records: dict[str, ArticleRecord]) -> list[str]:
+    """Every file of the build's output: the articles' pages and all the others."""
+    return [*files, *(p for r in records.values() for p in r.pages)]
 
 
 def _gone(state: State, files: dict[str, str], records: dict[str, ArticleRecord]) -> list[str]:

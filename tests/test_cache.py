@@ -17,7 +17,7 @@ import pytest
 from sitegen import feeds, output, urls
 from sitegen.build import build
 from sitegen.cache import FORMAT, State
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, SitegenError
 from sitegen.output import MARKER
 from sitegen.pages import lists
 from tests.conftest import version_file, write
@@ -379,6 +379,50 @@ def test_an_interrupted_update_makes_the_next_build_start_afresh(archive: Path, 
     result = build(archive)
     assert result.reused == 0  # the output could not be trusted: everything was rebuilt
     same_as_clean(archive, tmp_path)
+
+
+def test_a_change_to_most_files_swaps_the_whole_output(archive: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template change re-renders every page: instead of moving each into the output, the
+    unchanged files are linked into the new folder and the two are swapped in one rename."""
+    build(archive)
+    site = archive / "site"
+    kept = {rel: (site / rel).stat().st_ino for rel in ("static/search.js", "robots.txt")}
+    moved: list[str] = []
+    monkeypatch.setattr(output, "_move", lambda src, dst: moved.append(dst))
+    write(archive / "themes/default/templates/footer.html", "<p>New footer</p>\n")
+    result = build(archive)
+    assert result.rebuilt == 6 and moved == []  # not one file moved in
+    assert {rel: (site / rel).stat().st_ino for rel in kept} == kept  # the same files, linked
+    assert sorted(p.name for p in archive.iterdir()) == [".sitegen-cache", "content", "site",
+                                                         "sitegen.yaml", "themes"]
+    monkeypatch.undo()
+    same_as_clean(archive, tmp_path)
+
+    edit = archive / "content/alpha/story-1/1.md"  # one article of six: moved in as before
+    edit.write_text(edit.read_text().replace("Second paragraph", "Second, edited, paragraph"))
+    ino = site.stat().st_ino
+    build(archive)
+    assert site.stat().st_ino == ino
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_whole_swap_never_reads_or_deletes_through_links(archive: Path, tmp_path: Path) -> None:
+    """A folder of the output replaced by a link elsewhere: the swap would link the files it
+    keeps from there, so it refuses, and the output and the linked folder stay as they are."""
+    build(archive)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(archive / "site/static", elsewhere)
+    (elsewhere / "mine.txt").write_text("mine")
+    shutil.rmtree(archive / "site/static")
+    os.symlink(elsewhere, archive / "site/static")
+    before, theirs = snapshot(archive / "site"), snapshot(elsewhere)
+    write(archive / "themes/default/templates/footer.html", "<p>New footer</p>\n")
+    with pytest.raises(SitegenError, match="is a symbolic link inside the output"):
+        build(archive)
+    assert snapshot(archive / "site") == before and snapshot(elsewhere) == theirs
+    assert sorted(p.name for p in archive.iterdir()) == [".sitegen-cache", "content", "site",
+                                                         "sitegen.yaml", "themes"]
 
 
 def test_a_staged_folder_that_cannot_be_listed_fails_the_update(

@@ -139,6 +139,9 @@ def test_rebuild_never_writes_or_deletes_through_links(runner, project: Path, tm
     import shutil
 
     precious = write(tmp_path / "precious/index.html", "mine")
+    for n in range(8):  # so that the change below leaves most files as they are: in place
+        write(project / f"content/other/story-{n}/a.md",
+              version_file(f"Other {n}", "2025-03-01T10:00:00Z", f"Other text {n}.\n"))
     assert runner.invoke(main, ["build", "-C", str(project)]).exit_code == 0
     # A folder the build manages is replaced by a link to somewhere else.
     shutil.rmtree(project / "site/paper/story/v1")
