@@ -102,12 +102,39 @@ def test_hide_cosmetic_changes_is_remembered(demo: Path, browser) -> None:
         context.close()
 
 
-def test_without_javascript_everything_is_shown(demo: Path, browser) -> None:
+def test_without_javascript_the_table_shows_everything(demo: Path, browser) -> None:
+    """Without script: the whole table, unfolded, each unchanged paragraph once across both
+    columns; the inline view (whose unchanged paragraphs the script copies in) is hidden."""
     with serve(demo, "/") as root:
         context, page = open_page(browser, root + BBC + "diff/0-1/", java_script_enabled=False)
-        assert page.locator(".view-side").is_visible() and page.locator(".view-inline").is_visible()
+        assert page.locator(".view-side").is_visible()
+        assert not page.locator(".view-inline").is_visible()
         assert page.locator(".view-side tr[data-fold]").first.is_visible()
+        same = page.locator(".view-side td.same")
+        assert same.count() > 10 and same.first.is_visible()
+        box = same.first.bounding_box()
+        table = page.locator(".diff-table").bounding_box()
+        assert box["width"] > 0.9 * table["width"]  # across both columns
         assert not page.locator(".view-toolbar").is_visible()
+        context.close()
+
+
+def test_unchanged_paragraphs_are_sent_once_and_drawn_in_every_view(demo: Path,
+                                                                   browser) -> None:
+    """The page holds an unchanged paragraph once; the script puts it in both columns and
+    in the inline view."""
+    unchanged = "European Commission President Ursula von der Leyen said the move"
+    html = (demo / BBC / "diff/0-1/index.html").read_text()
+    assert html.count(unchanged) == 1
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "diff/0-1/")
+        assert page.locator("td.same, [data-same]").count() == 0  # every one drawn
+        row = page.locator("tr.row-equal", has_text=unchanged)
+        assert row.locator("td.old").inner_text() == row.locator("td.new").inner_text()
+        assert unchanged in row.locator("td.old").inner_text()
+        page.click("text=Inline")
+        assert page.locator(".view-inline .inline-block", has_text=unchanged).is_visible()
+        assert page.errors == []
         context.close()
 
 

@@ -236,6 +236,16 @@ def inline_blocks(diff: Diff, *, screen_reader: bool = False, changes_only: bool
     return [(op.is_change, html) for op, html in zip(diff.blocks, out, strict=True)]
 
 
+def drawn_once(op: BlockOp) -> bool:
+    """Whether an entry's old cell, new cell and inline form are the same HTML: a block
+    unchanged in kind and text (most of a diff), which a page need hold only once."""
+    if op.op != "equal" or len(op.old) != 1 or len(op.new) != 1:
+        return False
+    old, new = op.old[0], op.new[0]
+    return ((old.kind, old.level, old.text) == (new.kind, new.level, new.text)
+            and all(p.op == EQUAL and p.old == p.new for p in op.parts))
+
+
 def _row(op: BlockOp, screen_reader: bool) -> Row:
     parts = op.inner if op.move is not None else op.parts
     old = _blocks(parts, op.old, (), "old", screen_reader) if op.old else None

@@ -1,6 +1,9 @@
 // Diff and history pages: switch between the side-by-side and inline views (the choice is
 // remembered), fold the unchanged paragraphs of long articles, and hide cosmetic changes.
-// Without JavaScript every view and paragraph is simply shown.
+// A diff page holds each unchanged paragraph once, as a cell across both columns of the
+// table: it is copied here into the inline view and into both columns. Without JavaScript
+// the table is shown whole, its unchanged paragraphs across both columns, and every
+// paragraph unfolded; the inline view, which would lack them, stays hidden.
 
 const VIEW_KEY = "sitegen-diff-view";
 const COSMETIC_KEY = "sitegen-hide-cosmetic";
@@ -13,7 +16,26 @@ function recall(key) {
   try { return localStorage.getItem(key); } catch { return null; }
 }
 
+/** Copy each unchanged paragraph into its place in the inline view, then split its cell
+ * into the table's two columns. Only nodes are copied: no markup is parsed again. */
+function fillUnchanged(page) {
+  for (const slot of page.querySelectorAll("[data-same]")) {
+    const cell = page.querySelector(`#${slot.dataset.same} > td.same`);
+    if (cell) slot.append(...[...cell.childNodes].map((node) => node.cloneNode(true)));
+    delete slot.dataset.same; // done: the view is now as the compare page draws it
+  }
+  for (const cell of page.querySelectorAll("td.same")) {
+    const old = cell.cloneNode(true);
+    old.className = "old";
+    old.removeAttribute("colspan");
+    cell.className = "new";
+    cell.removeAttribute("colspan");
+    cell.before(old);
+  }
+}
+
 function setUpDiff(page) {
+  fillUnchanged(page);
   const buttons = [...page.querySelectorAll("[data-view-button]")];
   const views = [...page.querySelectorAll("[data-view]")];
   const toolbar = page.querySelector(".view-toolbar");
