@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -105,8 +107,15 @@ def swap_in(staging: Path, output: Path, build_id: str) -> None:
             _remove(staging)  # now holds the previous site
         else:
             old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-            os.rename(output, old / "site")
-            staging.rename(output)
+            try:
+                os.rename(output, old / "site")
+                staging.rename(output)
+            except BaseException:
+                if not output.exists() and (old / "site").exists():
+                    os.rename(old / "site", output)  # the previous site back in its place
+                if not (old / "site").exists():
+                    old.rmdir()
+                raise
             _remove(old)
     except BaseException:
         _remove(staging)
@@ -186,13 +195,17 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
     return grown
 
 
+_NO_LINKS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
 def replace_whole(output: Path, staging: Path, files: list[str], build_id: str) -> int:
     """Make ``staging`` the whole new output when most files changed (a template change
     re-renders every page): the ``files`` of the new build that were not staged, unchanged,
     are linked in from the output (copied where the file system has no links), then the two
-    folders are swapped in one rename and the old one removed. Moving 136,189 files into the
-    output one by one took 42.92 s here, linking and removing a whole site about a third of
-    that; readers never see a half-updated site either. Returns the new output's size."""
+    folders are swapped in one rename and the old one removed. For a template change at
+    10,000 articles on this machine's disk that stage took 36.07 s against 43.77 s for moving
+    125,558 files in one by one, and readers never see a half-updated site. Returns the new
+    output's size."""
     root, source = str(output), str(staging)
     checked: set[str] = set()
     try:
@@ -203,12 +216,21 @@ def replace_whole(output: Path, staging: Path, files: list[str], build_id: str) 
             if rel in staged:
                 continue
             path, target = _inside(root, rel, checked), f"{source}/{rel}"
+            try:
+                found = os.lstat(path)
+            except FileNotFoundError:
+                found = None
+            if found is None or not stat.S_ISREG(found.st_mode):
+                raise SitegenError(f"{path} is missing or is not a file, but the last build made "
+                                   "it; build with --no-cache to write the whole site again")
             _make_folder(target, made)
             try:
                 os.link(path, target, follow_symlinks=False)
-            except OSError:
+            except OSError as exc:  # a file system without hard links: copy
+                if exc.errno not in _NO_LINKS:
+                    raise
                 shutil.copy2(path, target, follow_symlinks=False)
-            size += os.lstat(target).st_size
+            size += found.st_size
     except BaseException:
         _remove(staging)
         raise

@@ -208,10 +208,12 @@ class Indexing:
     site-relative path -> bytes; :meth:`close` stops it and removes its folder, whatever
     happened."""
 
-    def __init__(self, language: str, shard: int, documents: list[tuple[Path, str]]):
+    def __init__(self, language: str, shard: int, documents: list[tuple[Path, str]],
+                 beside: Path):
         self.language, self.shard = language.split("-")[0].lower(), shard
         self.documents = documents
-        self.folder = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-"))
+        # On the documents' file system, so that they are linked, not copied.
+        self.folder = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-", dir=beside))
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -247,9 +249,16 @@ class Indexing:
         finally:
             self.close()
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Kill the run if it is still going (without waiting for it)."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def close(self) -> None:
+        self.stop()
+        try:
+            if self.process is not None:
+                self.process.wait()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 

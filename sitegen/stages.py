@@ -275,8 +275,22 @@ class SearchParts:
         return self.keys, self.keep
 
     def close(self) -> None:
-        for part in self.todo:
+        _close_all(self.todo)
+
+
+def _close_all(parts: list[Indexing]) -> None:
+    """Stop every run first, then wait for each and remove its folder: an interruption
+    meanwhile leaves no run going."""
+    for part in parts:
+        part.stop()
+    failed: BaseException | None = None
+    for part in parts:
+        try:
             part.close()
+        except BaseException as exc:  # the others are still waited for and removed
+            failed = failed or exc
+    if failed is not None:
+        raise failed
 
 
 def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], staged: Path,
@@ -326,9 +340,8 @@ def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], 
                 rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
                 documents.append((source if source.exists() else folder / rel, rel))
-            todo.append(Indexing(config.language, shard, documents))
+            todo.append(Indexing(config.language, shard, documents, staged.parent))
         return SearchParts(keys, todo, unchanged, keep, max(1, min(jobs, SEARCH_PARALLEL)))
     except BaseException:
-        for part in todo:
-            part.close()
+        _close_all(todo)
         raise

@@ -425,6 +425,45 @@ def test_a_whole_swap_never_reads_or_deletes_through_links(archive: Path, tmp_pa
                                                          "sitegen.yaml", "themes"]
 
 
+def test_a_whole_swap_missing_a_file_it_would_keep_stops_with_what_to_do(archive: Path) -> None:
+    """A file of the last build deleted from the output by hand: the swap cannot keep it, so
+    the build stops and says how to write the whole site again; nothing else changes."""
+    build(archive)
+    (archive / "site/robots.txt").unlink()
+    before = snapshot(archive / "site")
+    write(archive / "themes/default/templates/footer.html", "<p>New footer</p>\n")
+    with pytest.raises(SitegenError, match=r"robots\.txt is missing .*--no-cache"):
+        build(archive)
+    assert snapshot(archive / "site") == before
+    assert sorted(p.name for p in archive.iterdir()) == [".sitegen-cache", "content", "site",
+                                                         "sitegen.yaml", "themes"]
+
+
+def test_a_swap_without_exchange_interrupted_between_its_renames_keeps_the_site(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where two folders cannot be exchanged in one call, the old output is renamed away and
+    the new one into place: an interruption between the two puts the old one back."""
+    build(archive)
+    before = snapshot(archive / "site")
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    real, calls = os.rename, {"n": 0}
+
+    def rename(src, dst):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:  # the new folder into place
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(output.os, "rename", rename)
+    write(archive / "themes/default/templates/footer.html", "<p>New footer</p>\n")
+    with pytest.raises(KeyboardInterrupt):
+        build(archive)
+    monkeypatch.undo()
+    assert snapshot(archive / "site") == before
+    assert sorted(p.name for p in archive.iterdir()) == [".sitegen-cache", "content", "site",
+                                                         "sitegen.yaml", "themes"]
+
+
 def test_a_staged_folder_that_cannot_be_listed_fails_the_update(
         archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An update that cannot see every staged file stops with the error before it changes

@@ -283,6 +283,8 @@ def test_pagefind_indexes_while_the_lists_are_made_and_stops_if_they_fail(
     build(root, out, jobs=2)
     assert seen == [2]  # two of the four parts under way before the lists (one per job)
     assert len(started) == 4
+    # each run's folder is beside the documents (so they are linked, not copied)
+    assert {p.folder.parent for p in started} == {root / ".sitegen-cache"}
     site = tree(out)
 
     write(root / "content/s0/a0/w.md", version_file(
@@ -299,3 +301,27 @@ def test_pagefind_indexes_while_the_lists_are_made_and_stops_if_they_fail(
     assert [p.process.returncode is not None for p in started] == [True]
     assert not any(p.folder.exists() for p in started)
     assert tree(out) == site
+
+
+def test_stopping_the_runs_waits_for_each_even_when_one_is_interrupted() -> None:
+    """Every run is killed first, then each is waited for and its folder removed, even if
+    waiting for one is interrupted (a second Ctrl-C); the interruption is raised after."""
+    from sitegen.stages import _close_all
+
+    done: list[str] = []
+
+    class Part:
+        def __init__(self, name: str, fails: bool = False):
+            self.name, self.fails = name, fails
+
+        def stop(self) -> None:
+            done.append(f"stop {self.name}")
+
+        def close(self) -> None:
+            done.append(f"close {self.name}")
+            if self.fails:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _close_all([Part("a"), Part("b", fails=True), Part("c")])  # type: ignore[list-item]
+    assert done == ["stop a", "stop b", "stop c", "close a", "close b", "close c"]

@@ -19,12 +19,15 @@ function recall(key) {
 /** Copy each unchanged paragraph into its place in the inline view, then split its cell
  * into the table's two columns. Only nodes are copied: no markup is parsed again. */
 function fillUnchanged(page) {
+  const cells = new Map();
+  for (const cell of page.querySelectorAll("td.same")) cells.set(cell.parentElement.id, cell);
   for (const slot of page.querySelectorAll("[data-same]")) {
-    const cell = page.querySelector(`#${slot.dataset.same} > td.same`);
-    if (cell) slot.append(...[...cell.childNodes].map((node) => node.cloneNode(true)));
+    const cell = cells.get(slot.dataset.same);
+    if (!cell) continue;
+    slot.append(...[...cell.childNodes].map((node) => node.cloneNode(true)));
     delete slot.dataset.same; // done: the view is now as the compare page draws it
   }
-  for (const cell of page.querySelectorAll("td.same")) {
+  for (const cell of cells.values()) {
     const old = cell.cloneNode(true);
     old.className = "old";
     old.removeAttribute("colspan");
@@ -32,6 +35,9 @@ function fillUnchanged(page) {
     cell.removeAttribute("colspan");
     cell.before(old);
   }
+  // The rows grew: a link to one of them (#b12) must land on it again.
+  const target = location.hash && document.getElementById(location.hash.slice(1));
+  if (target && page.contains(target)) target.scrollIntoView();
 }
 
 function setUpDiff(page) {
