@@ -261,4 +261,3 @@ class Indexing:
                 self.process.wait()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
-
