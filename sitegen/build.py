@@ -263,12 +263,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     previous = quick.counts.get("bytes")
     if full:  # every file was written by this build, which counted its bytes
         size = writer.bytes + sum(r.size for r in records.values())
-    elif size is not None:
-        pass  # replace_whole measured the new output
-    elif grown is not None and previous is not None:
-        size = previous + grown
-    else:
-        size = stages.disk_size(output, _all_files(writer.manifest, records))
+    elif size is None:  # (replace_whole measured the new output)
+        size = (previous + grown if grown is not None and previous is not None
+                else stages.disk_size(output, _all_files(writer.manifest, records)))
     store.forget_unused(records.values(), None if full else state.articles.values())
     counts = {"sources": len(catalog.sources), "articles": len(catalog.articles),
               "versions": catalog.version_count, "pages": pages,

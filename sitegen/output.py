@@ -198,6 +198,17 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
 _NO_LINKS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link to ``source`` at ``target``, or a copy where the file system refuses
+    links (another file system, or none at all); any other error is raised."""
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
 def replace_whole(output: Path, staging: Path, files: list[str], build_id: str) -> int:
     """Make ``staging`` the whole new output when most files changed (a template change
     re-renders every page): the ``files`` of the new build that were not staged, unchanged,
@@ -224,12 +235,7 @@ def replace_whole(output: Path, staging: Path, files: list[str], build_id: str) 
                 raise SitegenError(f"{path} is missing or is not a file, but the last build made "
                                    "it; build with --no-cache to write the whole site again")
             _make_folder(target, made)
-            try:
-                os.link(path, target, follow_symlinks=False)
-            except OSError as exc:  # a file system without hard links: copy
-                if exc.errno not in _NO_LINKS:
-                    raise
-                shutil.copy2(path, target, follow_symlinks=False)
+            link_or_copy(path, target)
             size += found.st_size
     except BaseException:
         _remove(staging)

@@ -16,7 +16,6 @@ page decodes; anything else there would be indexed as words of every article.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ from markupsafe import escape
 from sitegen import urls
 from sitegen.errors import SitegenError
 from sitegen.model import Article, Source
+from sitegen.output import link_or_copy
 from sitegen.pagefind_bundle import canonical
 
 BUNDLE = "pagefind"
@@ -221,10 +221,7 @@ class Indexing:
         for source, rel in self.documents:
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copyfile(source, target)
+            link_or_copy(source, target)
         if not self.documents:
             # Pagefind writes nothing for an empty site; the search page still needs a bundle.
             (site / "x").mkdir(parents=True)
