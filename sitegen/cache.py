@@ -26,7 +26,7 @@ from sitegen.errors import Problem
 from sitegen.fingerprint import digest_bytes
 from sitegen.model import ArticleSummary
 
-FORMAT = 9
+FORMAT = 10
 FOLDER = ".sitegen-cache"
 
 

@@ -178,7 +178,7 @@ def apply_changes(output: Path, staging: Path, removed: list[str], build_id: str
         marker.write_text(MARKER_TEXT + "updating\n")
         made: set[str] = set()
         for path, target in moves:
-            _make_folder(target, made)
+            make_folder(target, made)
             grown += os.lstat(path).st_size - _size(target)
             _move(path, target)
         for target in deletions:
@@ -234,7 +234,7 @@ def replace_whole(output: Path, staging: Path, files: list[str], build_id: str) 
             if found is None or not stat.S_ISREG(found.st_mode):
                 raise SitegenError(f"{path} is missing or is not a file, but the last build made "
                                    "it; build with --no-cache to write the whole site again")
-            _make_folder(target, made)
+            make_folder(target, made)
             link_or_copy(path, target)
             size += found.st_size
     except BaseException:
@@ -251,7 +251,7 @@ def _size(path: str) -> int:
         return 0
 
 
-def _make_folder(target: str, made: set[str]) -> None:
+def make_folder(target: str, made: set[str]) -> None:
     """Create the folder of ``target`` unless ``made`` (the folders created so far) holds it:
     one mkdir per folder, not per file."""
     folder = os.path.dirname(target)
@@ -268,7 +268,7 @@ def write_file(root: Path, rel: str, data: bytes, made: set[str]) -> None:
     this writer has already created) holds it: one mkdir per folder, not per file. (With
     strings and os calls, not Path objects: a build writes over a hundred thousand files.)"""
     target = f"{root}/{rel}"
-    _make_folder(target, made)
+    make_folder(target, made)
     view = memoryview(data)
     fd = os.open(target, _WRITE_FLAGS, 0o666)
     try:

@@ -31,7 +31,7 @@ from markupsafe import escape
 from sitegen import urls
 from sitegen.errors import SitegenError
 from sitegen.model import Article, Source
-from sitegen.output import link_or_copy
+from sitegen.output import link_or_copy, make_folder
 from sitegen.pagefind_bundle import canonical
 
 BUNDLE = "pagefind"
@@ -111,8 +111,13 @@ def sections(article: Article) -> list[tuple[list[int], list[str], list[str]]]:
 
 
 def document_path(article: str) -> str:
-    """Where the search document of article ``source/id`` is kept (its page's path)."""
-    return urls.output_path(urls.article(*article.split("/", 1)))
+    """Where the search document of article ``source/id`` is kept: one file per article in
+    a folder per source, not a folder per article (Pagefind's folder for one part is made
+    afresh each time it runs: at 10,000 articles the 1,250 folders of a part cost about
+    half a second to make and remove). Pagefind's own URL for it is therefore not the
+    article's; the search page links with the ``url`` in its metadata."""
+    source, name = article.split("/", 1)
+    return f"{source}/{name}.html"
 
 
 def document(article: Article, source: Source, language: str) -> str:
@@ -218,9 +223,10 @@ class Indexing:
 
     def start(self) -> None:
         site = self.folder / "site"
+        made: set[str] = set()
         for source, rel in self.documents:
-            target = site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = f"{site}/{rel}"
+            make_folder(target, made)
             link_or_copy(source, target)
         if not self.documents:
             # Pagefind writes nothing for an empty site; the search page still needs a bundle.

@@ -22,7 +22,7 @@ from sitegen.config import Config
 from sitegen.errors import BuildError, Problem
 from sitegen.fingerprint import digest_bytes, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
-from sitegen.output import write_file
+from sitegen.output import make_folder, write_file
 from sitegen.pages import Page
 from sitegen.pages.lists import list_scopes
 from sitegen.search import Indexing, document_path, part_of, shard_count, shard_of
@@ -293,6 +293,19 @@ def _close_all(parts: list[Indexing]) -> None:
         raise failed
 
 
+def _sweep(folder: Path, wanted: set[str]) -> None:
+    """Remove from ``folder`` every file not ``wanted`` (relative paths) and the folders
+    left empty, such as those of an earlier cache format's layout."""
+    for parent, _, names in os.walk(folder, topdown=False):
+        rel = os.path.relpath(parent, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(parent, name))
+        if parent != str(folder) and not os.listdir(parent):
+            os.rmdir(parent)
+
+
 def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], staged: Path,
                  config: Config, search: bool, full: bool, jobs: int = 1) -> SearchParts:
     """Start re-indexing the parts of the index whose documents changed, ``jobs`` Pagefind
@@ -305,15 +318,13 @@ def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], 
     def keep() -> None:
         if not store.enabled:
             return
+        made: set[str] = set()
         for path in sorted(p for p in staged.rglob("*.html")):
-            target = folder / path.relative_to(staged)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = f"{folder}/{path.relative_to(staged).as_posix()}"
+            make_folder(target, made)
             os.replace(path, target)
         if full or not state.search_keys:  # no previous index to go by: sweep the folder
-            wanted = {document_path(k) for k in indexed}
-            for path in sorted(folder.rglob("*.html")) if folder.exists() else []:
-                if path.relative_to(folder).as_posix() not in wanted:
-                    path.unlink()
+            _sweep(folder, {document_path(k) for k in indexed})
         else:  # the documents of the articles that had one and have none now
             for name in sorted(state.articles.keys() - indexed.keys()):
                 (folder / document_path(name)).unlink(missing_ok=True)

@@ -195,8 +195,8 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
     def kept() -> dict[str, set[str]]:
         found = {kind: {p.name.split(".")[0] for p in (folder / kind).glob("*/*")}
                  for kind in ("diffs", "entries")}
-        found["search documents"] = {p.parent.relative_to(p.parents[2]).as_posix()
-                                     for p in folder.glob("search-*/*/*/index.html")}
+        found["search documents"] = {f"{p.parent.name}/{p.stem}"
+                                     for p in folder.glob("search-*/*/*.html")}
         return found
 
     build(archive)
@@ -235,10 +235,15 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
     stray = folder / "diffs" / "ff" / ("f" * 64 + ".diffs")
     stray.parent.mkdir(exist_ok=True)
     stray.write_bytes(b"left by a build that failed")
+    docs = next(folder.glob("search-*"))
+    old_layout = docs / "alpha/story-1/index.html"  # an earlier format's place for a document
+    old_layout.parent.mkdir()
+    old_layout.write_text("<html></html>")
     for state in folder.glob("state-*.pickle"):
         state.write_bytes(b"unreadable")
     build(archive)
     assert not stray.exists() and kept() == third
+    assert not old_layout.parent.exists() and (docs / "alpha/story-1.html").is_file()
 
 
 def test_the_output_marker_names_the_output_not_the_code(archive: Path,
