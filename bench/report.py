@@ -88,6 +88,10 @@ def dataset(data: dict[str, Any]) -> list[str]:
     for s in data["steps"]:
         if s["name"] in ("one version added", "template change") and s["note"]:
             lines.append(f"- {s['name']}: {s['note']}.")
+        if s.get("removed_after_s") is not None:
+            lines.append(f"- {s['name']}: the previous site was removed by a detached process "
+                         f"{_f(s['removed_after_s'])} s after the build returned (waited for "
+                         "before the next build).")
     largest = next((s["largest_html"] for s in data["steps"] if s.get("largest_html")), None)
     if largest:
         lines.append(f"- largest page: `{largest}`.")

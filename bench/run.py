@@ -88,6 +88,9 @@ class Step:
     tree_peak_mib: float = 0.0  # wait4 ru_maxrss: largest process of the tree
     concurrent_peak_mib: float = 0.0  # largest sum of the tree's RSS at one sample
     indexer_s: float | None = None  # wall time while an indexer process ran (sampled)
+    # a previous site that sitegen left to a detached process to remove: how long after the
+    # build returned that took (the harness waits for it before the next build)
+    removed_after_s: float | None = None
     indexer_cpu_s: float | None = None
     indexer_peak_mib: float | None = None
     index_bytes: int | None = None
@@ -196,10 +199,27 @@ def measure_build(name: str, project: Path, sitegen: list[str], args: list[str],
         step.note = f"exceeded the {timeout:.0f} s limit and was killed"
     elif run.returncode != 0:
         step.note = f"exit status {run.returncode}: {run.stderr.strip()[-500:]}"
+    step.removed_after_s = wait_for_trash(project / "site", timeout)
     if step.ok:
         for key, value in scan_output(project / "site").items():
             setattr(step, key, value)
     return step
+
+
+def wait_for_trash(site: Path, timeout: float) -> float | None:
+    """Wait until the previous sites that sitegen left beside ``site`` for a detached
+    process to remove (``.site.old-*``) are gone: seconds waited, None if there were none.
+    The next build is measured on a machine that is not still deleting the last one."""
+    started = time.perf_counter()
+
+    def left() -> list[Path]:
+        return [p for p in site.parent.glob(f".{site.name}.old-*") if p.is_dir()]
+
+    if not left():
+        return None
+    while left() and time.perf_counter() - started < timeout:
+        time.sleep(0.05)
+    return time.perf_counter() - started
 
 
 def busy_span(intervals: list[tuple[float, float]]) -> float:
@@ -486,6 +506,10 @@ def _f(value: float | None, fmt: str = ".2f") -> str:
     return "-" if value is None else format(value, fmt)
 
 
+REMOVED = ("the previous site was removed by a detached process {:.2f} s after the build "
+           "returned (waited for before the next build)")
+
+
 def print_dataset(console: Console, data: Dataset) -> None:
     table = Table(title=f"{data.name}: {data.articles:,} articles, {data.versions:,} versions"
                         f" ({data.prepared_s:.2f} s to prepare)", title_justify="left")
@@ -505,6 +529,8 @@ def print_dataset(console: Console, data: Dataset) -> None:
                          + " s")
         if s.note or not s.ok:
             notes.append(f"{s.name}: {s.note}" if s.ok else f"{s.name}: FAILED: {s.note}")
+        if s.removed_after_s is not None:
+            notes.append(f"{s.name}: {REMOVED.format(s.removed_after_s)}")
     h = data.hugo
     if h is not None and "skipped" in h:
         notes.append(f"Hugo: {h['skipped']}")

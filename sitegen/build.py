@@ -39,6 +39,7 @@ from sitegen.output import (
     replace_whole,
     swap_in,
 )
+from sitegen.removal import BACKGROUND_FROM
 from sitegen.render.theme import Theme
 
 if TYPE_CHECKING:
@@ -242,11 +243,12 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             on_publish()
         grown = size = None
         total = len(writer.manifest) + sum(len(r.pages) for r in records.values())
+        background = total >= BACKGROUND_FROM  # the previous site removed after the build
         if full:
-            swap_in(staging, output, build_id)
+            swap_in(staging, output, build_id, background)
         elif 2 * (writer.written + job_writes) > total:  # most files changed: swap folders
             size = replace_whole(output, staging, _all_files(writer.manifest, records),
-                                 build_id)
+                                 build_id, background)
         else:
             grown = apply_changes(output, staging, gone, build_id)
         keep_documents()

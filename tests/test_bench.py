@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import threading
 from pathlib import Path
 
 from bench import hugo, prose, rfcs, synthetic
@@ -123,3 +124,16 @@ def test_the_indexers_time_is_the_span_any_of_them_ran() -> None:
     assert bench_run.busy_span([]) == 0
     assert bench_run.busy_span([(0.0, 2.0), (1.0, 3.0), (5.0, 6.0)]) == 4.0
     assert bench_run.busy_span([(1.0, 4.0), (2.0, 3.0)]) == 3.0
+
+
+def test_the_harness_waits_for_a_detached_removal(tmp_path: Path) -> None:
+    """A previous site left to sitegen's remover is waited for (and timed) before the next
+    build is measured."""
+    site = tmp_path / "site"
+    site.mkdir()
+    assert bench_run.wait_for_trash(site, 5) is None
+    trash = tmp_path / ".site.old-abc"
+    trash.mkdir()
+    threading.Timer(0.3, trash.rmdir).start()
+    waited = bench_run.wait_for_trash(site, 5)
+    assert waited is not None and waited >= 0.25 and not trash.exists()
