@@ -301,9 +301,11 @@ def _sweep(folder: Path, wanted: set[str]) -> None:
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         for name in names:
             if prefix + name not in wanted:
-                os.unlink(os.path.join(parent, name))
-        if parent != str(folder) and not os.listdir(parent):
-            os.rmdir(parent)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(parent, name))
+        if parent != str(folder):
+            with contextlib.suppress(OSError):  # not empty, or gone: left alone
+                os.rmdir(parent)
 
 
 def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], staged: Path,
@@ -327,7 +329,10 @@ def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], 
             _sweep(folder, {document_path(k) for k in indexed})
         else:  # the documents of the articles that had one and have none now
             for name in sorted(state.articles.keys() - indexed.keys()):
-                (folder / document_path(name)).unlink(missing_ok=True)
+                path = folder / document_path(name)
+                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # a source with no documents left
+                    path.parent.rmdir()
 
     count = shard_count(len(indexed))
     parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}

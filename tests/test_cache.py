@@ -246,6 +246,15 @@ def test_the_cache_keeps_only_what_the_articles_use(archive: Path) -> None:
     assert not old_layout.parent.exists() and (docs / "alpha/story-1.html").is_file()
 
 
+def test_a_source_removed_leaves_no_folder_among_the_search_documents(archive: Path) -> None:
+    build(archive)
+    docs = next((archive / ".sitegen-cache").glob("search-*"))
+    assert sorted(p.name for p in docs.iterdir()) == ["alpha", "beta"]
+    shutil.rmtree(archive / "content/beta")
+    build(archive)
+    assert sorted(p.name for p in docs.iterdir()) == ["alpha"]
+
+
 def test_the_output_marker_names_the_output_not_the_code(archive: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """New code re-renders everything; if the bytes come out the same, so does the build id
