@@ -101,6 +101,16 @@ def test_search_current_text_and_removed_text(demo_site: Path, browser, prefix: 
         hrefs = match.locator("a").evaluate_all("els => els.map(e => e.href)")
         assert hrefs == [root + "bbc/c9wpy9x890wo/v2/", root + "bbc/c9wpy9x890wo/diff/2-3/"]
         assert match.locator(".excerpt mark").first.inner_text().lower() == "flatly"
+        # The headline links to the article's page (the address in the document's metadata,
+        # not Pagefind's own URL for the document's file).
+        assert bbc.locator(".result-title a").evaluate("e => e.href") == root + "bbc/c9wpy9x890wo/"
+
+        page.fill("#q", "Hegseth")  # five places in the article's history: four are shown
+        page.press("#q", "Enter")
+        results(page)
+        bbc = page.locator(".result", has_text="Starmer urges allies")
+        assert bbc.locator(".match").count() == 4
+        assert bbc.locator("p.muted").inner_text() == "and 1 more place in its history"
         # The version the phrase was in really has it.
         page.goto(hrefs[0])
         assert "Russia has flatly rejected" in page.locator(".prose").inner_text()

@@ -107,7 +107,9 @@ function resultItem(data) {
     for (const m of matches.slice(0, 4)) ul.append(m.item);
     item.append(ul);
     if (matches.length > 4) {
-      item.append(el("p", { class: "muted" }, `and ${matches.length - 4} more places in its history`));
+      const more = matches.length - 4;
+      item.append(el("p", { class: "muted" },
+        `and ${more} more ${more === 1 ? "place" : "places"} in its history`));
     }
   }
   return item;
