@@ -66,21 +66,20 @@ def remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _hand_off(trash: Path) -> bool:
+def _hand_off(trash: Path) -> None:
     """See that a detached process removes ``trash``: start one holding the folder's lock,
-    unless another process holds it (one is at work). False if neither could be done."""
+    unless another process holds it (one is at work). Raises if neither can be done."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(trash, flags | getattr(os, "O_CLOEXEC", 0))
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return True  # another process holds it: it is being removed
+            return  # another process holds it: it is being removed
         _started.append(_spawn(
             [sys.executable, "-I", "-S", "-c", _REMOVER, str(trash), TAG], pass_fds=(fd,),
             cwd=os.path.abspath(os.sep), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True))
-        return True
     finally:
         os.close(fd)  # the remover has its own copy of the lock
 
@@ -101,10 +100,8 @@ def dispose(folder: Path, output: Path, background: bool) -> None:
         remove(folder)
         return
     try:
-        handed = _hand_off(trash)
+        _hand_off(trash)
     except Exception:  # no remover could be started: remove it here
-        handed = False
-    if not handed:
         remove(trash)
 
 
