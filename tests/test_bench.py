@@ -137,3 +137,11 @@ def test_the_harness_waits_for_a_detached_removal(tmp_path: Path) -> None:
     threading.Timer(0.3, trash.rmdir).start()
     waited = bench_run.wait_for_trash(site, 5)
     assert waited is not None and waited >= 0.25 and not trash.exists()
+
+
+def test_the_harness_compiles_sitegen_before_measuring() -> None:
+    """As a wheel's install does, so that no measured build compiles sitegen's modules."""
+    folder = Path(bench_run.compile_sitegen())
+    assert (folder / "build.py").is_file()
+    compiled = list((folder / "__pycache__").glob("build.*.pyc"))
+    assert compiled and compiled[0].stat().st_mtime >= (folder / "build.py").stat().st_mtime
