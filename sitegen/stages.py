@@ -268,7 +268,6 @@ class SearchParts:
         build that fails must leave the cache's documents as the last good build's)."""
         writer.manifest.update(self.unchanged)
         for n, part in enumerate(self.todo):  # in order, so that the output is always the same
-            self._start_more(n)
             for path, data in part.result().items():
                 writer.add(path, data)
             self._start_more(n + 1)
