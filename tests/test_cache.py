@@ -16,7 +16,7 @@ import pytest
 
 from sitegen import feeds, output, urls
 from sitegen.build import build
-from sitegen.cache import FORMAT, State
+from sitegen.cache import FORMAT, Quick, State
 from sitegen.errors import BuildError, SitegenError
 from sitegen.output import MARKER
 from sitegen.pages import lists
@@ -560,3 +560,22 @@ def test_a_rebuild_with_nothing_to_do_reads_only_the_summary(archive: Path,
     result = build(archive)
     assert (result.rebuilt, result.reused) == (6, 0)
     same_as_clean(archive, tmp_path)
+
+
+def test_the_whole_record_is_read_on_from_the_summary_unless_the_file_was_replaced(
+        archive: Path) -> None:
+    """After the summary, the rest of the record is read from where the summary ended,
+    without unpickling the summary again; a record saved in between is read afresh."""
+    from sitegen.cache import Cache
+
+    build(archive)
+    store = Cache(archive, archive / "site")
+    quick = store.load_quick()
+    again, state = store.load()
+    assert again is quick and state.build_id == quick.build_id and state.articles
+
+    store.load_quick()
+    store.save(Quick(build_id="other"), State(build_id="other"))
+    quick2, state2 = store.load()  # the file was replaced: both parts are the new record's
+    assert (quick2.build_id, state2.build_id, state2.articles) == ("other", "other", {})
+    assert store.load()[0].build_id == "other"  # and without load_quick first
