@@ -158,27 +158,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         return _unchanged(quick, problems, keep_going, output, config, started)
 
     # Imported here, not at the top: a rebuild with nothing to do never loads the renderers.
-    from sitegen import job, stages
+    from sitegen import job, search_ahead, stages
 
     progress = progress or stages.quiet
-    state = State() if full else store.load()[1]
-    if state.build_id != quick.build_id:  # the record is unreadable: build everything
-        full, state = True, State()
-    # The record's million objects live as long as the build: out of the garbage collector's
-    # sight, it no longer walks them over and over (a third of the time of one new version
-    # at 10,000 articles). Undone when the build ends, for a preview server's next build.
-    gc.freeze()
-    tasks: list[job.Task] = []
-    records: dict[str, ArticleRecord] = {}
-    for spec in specs:
-        old = state.articles.get(spec.key)
-        if old and old.content_key == keys[spec.key] and old.render_key == render_key:
-            records[spec.key] = old
-        else:
-            tasks.append(job.Task(spec, infos[spec.source], keys[spec.key],
-                                  old.pages if old else {}, old.search_doc if old else None))
-    reused = len(records)
-
     staging = new_staging(output)
     # Search documents move into the cache once the output is published: staged beside it,
     # so that the move is a rename even when the output is on another file system.
@@ -188,7 +170,32 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                  dir=store.folder if cache else output.parent))
     entries = store.entries if cache else docs / ".entries"
     indexing: stages.SearchParts | None = None
+    tasks: list[job.Task] = []
+    ahead: dict[int, search_ahead.Ahead] = {}
     try:
+        # A small change's search parts are re-indexed from now on, beside the rest.
+        if search and not full:
+            ahead = search_ahead.start(store, quick, keys, specs, infos, config,
+                                       stages.search_runs(jobs))
+        state = State() if full else store.load()[1]
+        if state.build_id != quick.build_id:  # the record is unreadable: build everything
+            full, state = True, State()
+        # The record's million objects live as long as the build: out of the garbage
+        # collector's sight, it no longer walks them over and over (a third of the time of
+        # one new version at 10,000 articles). Undone when the build ends, for a preview
+        # server's next build.
+        gc.freeze()
+        records: dict[str, ArticleRecord] = {}
+        for spec in specs:
+            old = state.articles.get(spec.key)
+            if old and old.content_key == keys[spec.key] and old.render_key == render_key:
+                records[spec.key] = old
+            else:
+                tasks.append(job.Task(spec, infos[spec.source], keys[spec.key],
+                                      old.pages if old else {},
+                                      old.search_doc if old else None))
+        reused = len(records)
+
         settings = job.Settings(project, config, search, render_key, staging, docs,
                                 store.diffs if cache else None, entries,
                                 store.templates if cache else None)
@@ -210,8 +217,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         writer = stages.Writer(staging, state.files, full)
         missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
                                        render_key)
+        by_key = {s.key: s for s in specs}
         if missing:  # saved entries that went missing: build those articles again
-            by_key = {s.key: s for s in specs}
             again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
                               records[k].pages, records[k].search_doc) for k in missing]
             redone = stages.run_jobs(again, settings, jobs)
@@ -224,7 +231,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                    "check that it is writable, or build with --no-cache")
         # Pagefind indexes the changed parts (in processes of its own) while the list pages
         # are made: every search document is written by now.
-        indexing = stages.start_search(store, state, records, docs, config, search, full, jobs)
+        indexing = stages.start_search(
+            store, state, records, docs, config, search, full, jobs, ahead,
+            lambda k: search_ahead.document_of(by_key[k], infos[by_key[k].source], config))
         lists, pages = stages.render_lists(writer, config, catalog, state, full, search,
                                            render_key, settings, jobs, progress)
         for name, path in theme.static_files.items():
@@ -261,6 +270,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     finally:
         if indexing is not None:
             indexing.close()
+        search_ahead.close(ahead)  # the runs started early that the build did not take
         discard(docs)
     previous = quick.counts.get("bytes")
     if full:  # every file was written by this build, which counted its bytes

@@ -221,7 +221,14 @@ class Indexing:
         self.folder = Path(tempfile.mkdtemp(prefix="sitegen-pagefind-", dir=beside))
         self.process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def started(self) -> bool:
+        return self.process is not None
+
     def start(self) -> None:
+        """Link the documents in and start Pagefind (once: a started part is left as is)."""
+        if self.started:
+            return
         site = self.folder / "site"
         made: set[str] = set()
         for source, rel in self.documents:

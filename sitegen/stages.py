@@ -16,10 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen import feeds, job, urls
+from sitegen import feeds, job, search_ahead, urls
 from sitegen.cache import ArticleRecord, Cache, ListScope, State, load_blob
 from sitegen.config import Config
-from sitegen.errors import BuildError, Problem
+from sitegen.errors import BuildError, Problem, SitegenError
 from sitegen.fingerprint import digest_bytes, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import make_folder, write_file
@@ -243,6 +243,11 @@ def render_lists(writer: Writer, config: Config, catalog: Catalog, state: State,
     return entries, sum(len(scope.pages) for scope in fresh.values())
 
 
+def search_runs(jobs: int) -> int:
+    """Pagefind runs at once, for ``jobs`` workers."""
+    return max(1, min(jobs, SEARCH_PARALLEL))
+
+
 class SearchParts:
     """The parts of the search index to make again, indexed while the rest of the build goes
     on: :func:`start_search` starts Pagefind (a process of its own) on the first parts, the
@@ -254,13 +259,18 @@ class SearchParts:
                  keep: Callable[[], None], at_once: int):
         self.keys, self.todo, self.unchanged, self.keep = keys, todo, unchanged, keep
         self.at_once = at_once
-        self.started = 0
         self._start_more()
 
     def _start_more(self, done: int = 0) -> None:
-        while self.started < len(self.todo) and self.started - done < self.at_once:
-            self.todo[self.started].start()
-            self.started += 1
+        """Start parts in order after the first ``done`` until ``at_once`` run (some may
+        have been started before the build loaded its record: see search_ahead)."""
+        running = sum(1 for part in self.todo[done:] if part.started)
+        for part in self.todo[done:]:
+            if running >= self.at_once:
+                break
+            if not part.started:
+                part.start()
+                running += 1
 
     def finish(self, writer: Writer) -> tuple[dict[int, str], Callable[[], None]]:
         """Every part in the writer; the key of each part, and what to call once the new
@@ -307,10 +317,38 @@ def _sweep(folder: Path, wanted: set[str]) -> None:
                 os.rmdir(parent)
 
 
+Remake = Callable[[str], bytes | None]  # an article's search document, from its files
+
+
 def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], staged: Path,
-                 config: Config, search: bool, full: bool, jobs: int = 1) -> SearchParts:
+                 config: Config, search: bool, full: bool, jobs: int = 1,
+                 ahead: dict[int, search_ahead.Ahead] | None = None,
+                 remake: Remake | None = None) -> SearchParts:
     """Start re-indexing the parts of the index whose documents changed, ``jobs`` Pagefind
-    runs at a time (one run keeps about 1.4 cores busy; SEARCH_PARALLEL at most)."""
+    runs at a time (one run keeps about 1.4 cores busy; SEARCH_PARALLEL at most). A part
+    already running from ``ahead`` is taken over if it indexes what this build would;
+    every other run there is stopped. A document that the cache lost is made again with
+    ``remake``."""
+    ahead = dict(ahead or {})  # what is left in it once the parts are planned is stopped
+    try:
+        return _start_search(store, state, records, staged, config, search, full, jobs,
+                             ahead, remake)
+    finally:
+        search_ahead.close(ahead)  # the runs not taken over
+
+
+def _remake(article: str, staged: Path, rel: str, remake: Remake | None) -> None:
+    data = remake(article) if remake is not None else None
+    if data is None:
+        raise SitegenError(f"the search document of {article} is missing from {staged.parent} "
+                           "and could not be made again; build once with --no-cache")
+    write_file(staged, rel, data, set())
+
+
+def _start_search(store: Cache, state: State, records: dict[str, ArticleRecord],
+                  staged: Path, config: Config, search: bool, full: bool, jobs: int,
+                  ahead: dict[int, search_ahead.Ahead], remake: Remake | None
+                  ) -> SearchParts:
     if not search:
         return SearchParts({}, [], {}, lambda: None, 1)
     folder = store.search_docs if store.enabled else staged
@@ -350,13 +388,20 @@ def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], 
             if not full and keys[shard] == state.search_keys.get(shard) and built[shard]:
                 unchanged.update(built[shard])
                 continue
+            early = ahead.get(shard)
+            if early is not None and early.matches(count, parts[shard], staged):
+                todo.append(ahead.pop(shard).part)
+                continue
             documents = []
             for article, _ in parts[shard]:
                 rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
+                if not source.exists() and not (folder / rel).exists():
+                    _remake(article, staged, rel, remake)  # lost from the cache
                 documents.append((source if source.exists() else folder / rel, rel))
             todo.append(Indexing(config.language, shard, documents, staged.parent))
-        return SearchParts(keys, todo, unchanged, keep, max(1, min(jobs, SEARCH_PARALLEL)))
+        search_ahead.close(ahead)  # before more start: never more runs than at once
+        return SearchParts(keys, todo, unchanged, keep, search_runs(jobs))
     except BaseException:
         _close_all(todo)
         raise

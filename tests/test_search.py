@@ -335,3 +335,145 @@ def test_stopping_the_runs_waits_for_each_even_when_one_is_interrupted() -> None
     with pytest.raises(KeyboardInterrupt):
         _close_all([Part("a"), Part("b", fails=True), Part("c")])  # type: ignore[list-item]
     assert done == ["stop a", "stop b", "stop c", "close a", "close b", "close c"]
+
+
+def watch_runs(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Indexing], list[Indexing]]:
+    """(runs started before the record was loaded, runs whose index the build used)."""
+    from sitegen import cache, search_ahead
+
+    early: list[Indexing] = []
+    used: list[Indexing] = []
+    real_ahead, real_result, real_load = search_ahead.start, Indexing.result, cache.Cache.load
+
+    def ahead(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = real_ahead(*args, **kwargs)
+        early.extend(a.part for a in started.values())
+        return started
+
+    def load(self):  # type: ignore[no-untyped-def]
+        assert all(part.started for part in early)  # started before the record is read
+        return real_load(self)
+
+    def result(self: Indexing):  # type: ignore[no-untyped-def]
+        used.append(self)
+        return real_result(self)
+
+    monkeypatch.setattr(search_ahead, "start", ahead)
+    monkeypatch.setattr(cache.Cache, "load", load)
+    monkeypatch.setattr(Indexing, "result", result)
+    return early, used
+
+
+def test_a_small_change_is_reindexed_from_before_the_record_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One article changed, one removed: their parts' runs start from the content keys,
+    before the record is loaded, and the build takes them over; the site is a clean
+    build's."""
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    build(root, out, jobs=2)
+    early, used = watch_runs(monkeypatch)
+    write(root / "content/s0/a0/w.md", version_file(
+        "Article 0, later", "2025-01-02T10:00:00Z", "Word wombat 0, edited.\n"))
+    build(root, out, jobs=2)
+    assert len(early) == 1 and used == early
+    assert not early[0].folder.exists()
+    assert tree(out) == tree(build(root, tmp_path / "clean", cache=False).output)
+
+    early.clear(), used.clear()
+    for path in (root / "content/s1/a4").iterdir():
+        path.unlink()
+    (root / "content/s1/a4").rmdir()
+    build(root, out, jobs=2)
+    assert len(early) == 1 and used == early
+    assert tree(out) == tree(build(root, tmp_path / "clean2", cache=False).output)
+    assert [p.name for p in (root / ".sitegen-cache").iterdir()
+            if "ahead" in p.name or "pagefind" in p.name] == []
+
+
+def test_an_early_run_over_other_documents_is_stopped_and_the_part_indexed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early run indexes a document unlike the one the article's job makes: the build
+    stops it and indexes the part from the job's documents."""
+    from sitegen import search_ahead
+
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    build(root, out, jobs=1)
+    early, used = watch_runs(monkeypatch)
+    real_document = search_ahead.document
+    monkeypatch.setattr(search_ahead, "document", lambda *a: real_document(*a) + " ")
+    write(root / "content/s0/a0/w.md", version_file(
+        "Article 0, later", "2025-01-02T10:00:00Z", "Word wombat 0, edited.\n"))
+    build(root, out, jobs=1)
+    assert len(early) == 1 and len(used) == 1 and used[0] is not early[0]
+    assert early[0].process is not None and early[0].process.returncode is not None
+    assert not early[0].folder.exists()
+    assert tree(out) == tree(build(root, tmp_path / "clean", cache=False).output)
+
+
+def test_no_early_run_for_a_large_change_and_none_left_by_a_failed_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changes in more parts than run at once are indexed as before; a build that fails
+    after its early run started (on a template error) stops it and leaves no folder of
+    its."""
+    from sitegen.errors import BuildError
+
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    build(root, out, jobs=2)
+    early, used = watch_runs(monkeypatch)
+    for n in range(7):
+        write(root / f"content/s{n % 3}/a{n}/w.md", version_file(
+            f"Article {n}, later", f"2025-0{n + 1}-02T10:00:00Z", f"Word wombat {n}, edited.\n"))
+    build(root, out, jobs=2)
+    assert early == [] and len(used) == 4
+
+    site = tree(out)
+    write(root / "content/s0/a0/x.md", version_file(
+        "Article 0, again", "2025-01-03T10:00:00Z", "Word wombat 0, edited again.\n"))
+    write(root / "themes/default/templates/version.html", "{{ no_such_thing.here }}\n")
+    with pytest.raises(BuildError) as failed:
+        build(root, out, jobs=2)
+    assert "template error" in str(failed.value.problems[0])
+    assert len(early) == 1 and early[0].process.returncode is not None
+    assert not early[0].folder.exists()
+    assert tree(out) == site
+    assert [p.name for p in (root / ".sitegen-cache").iterdir()
+            if "ahead" in p.name or "pagefind" in p.name] == []
+
+
+def test_a_guess_that_cannot_be_made_leaves_the_build_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system error while making the early documents, or a document of the part
+    missing from the cache, starts no early run; the build indexes as before, making the
+    lost document again."""
+    from sitegen import search_ahead
+
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    build(root, out, jobs=1)
+    early, used = watch_runs(monkeypatch)
+
+    def full_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(search_ahead, "write_file", full_disk)
+    write(root / "content/s0/a0/w.md", version_file(
+        "Article 0, later", "2025-01-02T10:00:00Z", "Word wombat 0, edited.\n"))
+    build(root, out, jobs=1)
+    assert early == [] and len(used) == 1
+    assert tree(out) == tree(build(root, tmp_path / "clean", cache=False).output)
+    monkeypatch.undo()
+    seven_articles(root, monkeypatch)  # (the part size again)
+    early, used = watch_runs(monkeypatch)
+    docs = next((root / ".sitegen-cache").glob("search-*"))
+    (docs / "s0/a3.html").unlink()  # in a1's part
+    write(root / "content/s1/a1/x.md", version_file(
+        "Article 1, again", "2025-01-03T10:00:00Z", "Word wombat 1, edited again.\n"))
+    build(root, out, jobs=1)  # the lost document is made again, and kept
+    assert early == [] and len(used) == 1
+    assert (docs / "s0/a3.html").exists()
+    assert tree(out) == tree(build(root, tmp_path / "clean2", cache=False).output)
+    assert [p.name for p in (root / ".sitegen-cache").iterdir()
+            if "ahead" in p.name or "pagefind" in p.name] == []
