@@ -11,6 +11,7 @@ output is a complete previous build, moves the changed files into it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -268,10 +269,11 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         store.note_unclaimed([(t.content_key, render_key) for t in tasks])
         raise
     finally:
-        if indexing is not None:
-            indexing.close()
-        search_ahead.close(ahead)  # the runs started early that the build did not take
-        discard(docs)
+        with contextlib.ExitStack() as cleanup:  # each step runs, whatever the others raise
+            cleanup.callback(discard, docs)
+            cleanup.callback(search_ahead.close, ahead)  # early runs the build did not take
+            if indexing is not None:
+                cleanup.callback(indexing.close)
     previous = quick.counts.get("bytes")
     if full:  # every file was written by this build, which counted its bytes
         size = writer.bytes + sum(r.size for r in records.values())

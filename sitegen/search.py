@@ -271,3 +271,18 @@ class Indexing:
                 self.process.wait()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def close_all(parts: list[Indexing]) -> None:
+    """Stop every run first, then wait for each and remove its folder: an interruption
+    meanwhile leaves no run going."""
+    for part in parts:
+        part.stop()
+    failed: BaseException | None = None
+    for part in parts:
+        try:
+            part.close()
+        except BaseException as exc:  # the others are still waited for and removed
+            failed = failed or exc
+    if failed is not None:
+        raise failed

@@ -26,7 +26,14 @@ from sitegen.content.loader import ArticleFiles, load_article
 from sitegen.fingerprint import digest_bytes
 from sitegen.model import SourceInfo
 from sitegen.output import write_file
-from sitegen.search import Indexing, document, document_path, shard_count, shard_of
+from sitegen.search import (
+    Indexing,
+    close_all,
+    document,
+    document_path,
+    shard_count,
+    shard_of,
+)
 
 # More changed articles than this are left to the build: their documents would be made
 # twice (here and by their jobs), and a change that large re-indexes most parts anyway.
@@ -68,6 +75,8 @@ def start(store: Cache, quick: Quick, keys: dict[str, str], specs: list[ArticleF
     if not (store.enabled and quick.keys and (changed or removed)) or len(changed) > MOST:
         return {}
     count = shard_count(len(keys))  # the build counts the articles with a document
+    if count != shard_count(len(quick.keys)):  # every part is indexed again anyway
+        return {}
     parts: dict[int, list[str]] = {}
     for article in sorted(keys):
         parts.setdefault(shard_of(article, count), []).append(article)
@@ -86,7 +95,7 @@ def start(store: Cache, quick: Quick, keys: dict[str, str], specs: list[ArticleF
         folders: set[str] = set()
         for article in changed:
             spec = by_key[article]
-            data = document_of(spec, infos[spec.source], config)
+            data = document_of(spec, infos[spec.source], config, strict=True)
             if data is None:  # the build will say what is wrong
                 return {}
             write_file(made, document_path(article), data, folders)
@@ -116,18 +125,16 @@ def start(store: Cache, quick: Quick, keys: dict[str, str], specs: list[ArticleF
         shutil.rmtree(made, ignore_errors=True)
 
 
-def document_of(spec: ArticleFiles, info: SourceInfo, config: Config) -> bytes | None:
-    """An article's search document made from its files, as its job makes it; None if the
-    article has a problem."""
+def document_of(spec: ArticleFiles, info: SourceInfo, config: Config, strict: bool = False
+                ) -> bytes | None:
+    """An article's search document made from its files, as its job makes it (from its
+    valid versions); None if it has none, or with ``strict`` if it has any problem."""
     loaded, problems = load_article(spec, config.max_file_size)
-    if loaded is None or problems:
+    if loaded is None or (strict and problems):
         return None
     return document(loaded, info, config.language.split("-")[0].lower()).encode("utf-8")
 
 
 def close(started: dict[int, Ahead]) -> None:
     """Stop and remove every run not taken over (closing one twice does nothing more)."""
-    for ahead in started.values():
-        ahead.part.stop()
-    for ahead in started.values():
-        ahead.part.close()
+    close_all([ahead.part for ahead in started.values()])

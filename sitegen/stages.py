@@ -25,7 +25,7 @@ from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import make_folder, write_file
 from sitegen.pages import Page
 from sitegen.pages.lists import list_scopes
-from sitegen.search import Indexing, document_path, part_of, shard_count, shard_of
+from sitegen.search import Indexing, close_all, document_path, part_of, shard_count, shard_of
 
 PARALLEL_FROM = 24  # fewer items than this are built in this process
 # List pages cost 1-3 ms each and their contexts (article summaries) must be pickled for a
@@ -262,15 +262,17 @@ class SearchParts:
         self._start_more()
 
     def _start_more(self, done: int = 0) -> None:
-        """Start parts in order after the first ``done`` until ``at_once`` run (some may
-        have been started before the build loaded its record: see search_ahead)."""
+        """Start parts in order after the first ``done`` until ``at_once`` run. Some may
+        have been started before the build loaded its record (see search_ahead), further
+        on: the next part waited for is started even then (one more run than at_once)."""
         running = sum(1 for part in self.todo[done:] if part.started)
-        for part in self.todo[done:]:
-            if running >= self.at_once:
+        for n, part in enumerate(self.todo[done:]):
+            if part.started:
+                continue
+            if running >= self.at_once and n > 0:
                 break
-            if not part.started:
-                part.start()
-                running += 1
+            part.start()
+            running += 1
 
     def finish(self, writer: Writer) -> tuple[dict[int, str], Callable[[], None]]:
         """Every part in the writer; the key of each part, and what to call once the new
@@ -284,22 +286,7 @@ class SearchParts:
         return self.keys, self.keep
 
     def close(self) -> None:
-        _close_all(self.todo)
-
-
-def _close_all(parts: list[Indexing]) -> None:
-    """Stop every run first, then wait for each and remove its folder: an interruption
-    meanwhile leaves no run going."""
-    for part in parts:
-        part.stop()
-    failed: BaseException | None = None
-    for part in parts:
-        try:
-            part.close()
-        except BaseException as exc:  # the others are still waited for and removed
-            failed = failed or exc
-    if failed is not None:
-        raise failed
+        close_all(self.todo)
 
 
 def _sweep(folder: Path, wanted: set[str]) -> None:
@@ -337,11 +324,13 @@ def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], 
         search_ahead.close(ahead)  # the runs not taken over
 
 
-def _remake(article: str, staged: Path, rel: str, remake: Remake | None) -> None:
+def _remake(article: str, staged: Path, folder: Path, rel: str, remake: Remake | None
+            ) -> None:
     data = remake(article) if remake is not None else None
     if data is None:
-        raise SitegenError(f"the search document of {article} is missing from {staged.parent} "
-                           "and could not be made again; build once with --no-cache")
+        raise SitegenError(f"the search document of {article} is missing from {folder} and "
+                           "could not be made again from its files; delete "
+                           f"{folder.parent.name}/ and build again")
     write_file(staged, rel, data, set())
 
 
@@ -397,11 +386,11 @@ def _start_search(store: Cache, state: State, records: dict[str, ArticleRecord],
                 rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
                 if not source.exists() and not (folder / rel).exists():
-                    _remake(article, staged, rel, remake)  # lost from the cache
+                    _remake(article, staged, folder, rel, remake)  # lost from the cache
                 documents.append((source if source.exists() else folder / rel, rel))
             todo.append(Indexing(config.language, shard, documents, staged.parent))
         search_ahead.close(ahead)  # before more start: never more runs than at once
         return SearchParts(keys, todo, unchanged, keep, search_runs(jobs))
     except BaseException:
-        _close_all(todo)
+        close_all(todo)
         raise

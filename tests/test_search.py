@@ -316,7 +316,7 @@ def test_pagefind_indexes_while_the_lists_are_made_and_stops_if_they_fail(
 def test_stopping_the_runs_waits_for_each_even_when_one_is_interrupted() -> None:
     """Every run is killed first, then each is waited for and its folder removed, even if
     waiting for one is interrupted (a second Ctrl-C); the interruption is raised after."""
-    from sitegen.stages import _close_all
+    from sitegen.search import close_all
 
     done: list[str] = []
 
@@ -333,7 +333,7 @@ def test_stopping_the_runs_waits_for_each_even_when_one_is_interrupted() -> None
                 raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        _close_all([Part("a"), Part("b", fails=True), Part("c")])  # type: ignore[list-item]
+        close_all([Part("a"), Part("b", fails=True), Part("c")])  # type: ignore[list-item]
     assert done == ["stop a", "stop b", "stop c", "close a", "close b", "close c"]
 
 
@@ -477,3 +477,56 @@ def test_a_guess_that_cannot_be_made_leaves_the_build_as_it_was(
     assert tree(out) == tree(build(root, tmp_path / "clean2", cache=False).output)
     assert [p.name for p in (root / ".sitegen-cache").iterdir()
             if "ahead" in p.name or "pagefind" in p.name] == []
+
+
+def test_the_next_part_waited_for_starts_even_when_early_runs_fill_the_places() -> None:
+    """A part started early sits further on in the order: the part waited for next is
+    started all the same, never waited for unstarted."""
+    from sitegen.stages import SearchParts, Writer
+
+    events: list[str] = []
+
+    class Part:
+        def __init__(self, name: str, started: bool = False):
+            self.name, self.started = name, started
+
+        def start(self) -> None:
+            events.append(f"start {self.name}")
+            self.started = True
+
+        def result(self) -> dict[str, bytes]:
+            assert self.started, f"{self.name} waited for unstarted"
+            events.append(f"result {self.name}")
+            return {f"pagefind/{self.name}": self.name.encode()}
+
+    parts = [Part("a"), Part("b", started=True), Part("c")]
+    search = SearchParts({}, parts, {}, lambda: None, at_once=1)  # type: ignore[arg-type]
+    search.finish(Writer(Path("/nonexistent"), {}, full=False))
+    assert events == ["start a", "result a", "result b", "start c", "result c"]
+
+
+
+def test_a_lost_document_of_an_article_with_a_problem_is_made_from_its_valid_versions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --keep-going an article with one invalid version has a document (of its valid
+    versions); lost from the cache, it is made again the same way. More changed articles
+    than search_ahead.MOST start no early run."""
+    from sitegen import search_ahead
+
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    write(root / "content/s0/a3/bad.md", "no front matter at all\n")
+    build(root, out, jobs=1, keep_going=True)
+    docs = next((root / ".sitegen-cache").glob("search-*"))
+    kept = (docs / "s0/a3.html").read_bytes()
+    (docs / "s0/a3.html").unlink()  # a3 is in the part of a1, a2 and a4
+    early, used = watch_runs(monkeypatch)
+    monkeypatch.setattr(search_ahead, "MOST", 1)
+    for n in (1, 2):
+        write(root / f"content/s{n}/a{n}/x.md", version_file(
+            f"Article {n}, again", f"2025-0{n}-03T10:00:00Z", f"Word wombat {n}, edited.\n"))
+    build(root, out, jobs=1, keep_going=True)
+    assert early == [] and len(used) == 1
+    assert (docs / "s0/a3.html").read_bytes() == kept
+    assert tree(out) == tree(build(root, tmp_path / "clean", cache=False,
+                                   keep_going=True).output)
