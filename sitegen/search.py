@@ -179,6 +179,12 @@ SHARD_SIZE = 2000  # articles in one part of the index, at most (see shard_count
 ENGINE = re.compile(r"(^|/)(pagefind\.js|pagefind-worker\.js|wasm\.[^/]*\.pagefind)$")
 
 
+EMPTY_PART = ('<!doctype html><html lang="en"><body><main data-pagefind-body>'
+              '<span data-pagefind-meta="title:No articles yet"></span>'
+              '<span data-pagefind-meta="url:"></span><p>sitegenemptyindex</p></main>'
+              "</body></html>")
+
+
 def shard_count(articles: int) -> int:
     """How many parts the index is built in: a power of two, so that no part holds more than
     SHARD_SIZE articles. Each part is indexed on its own (a change re-indexes only its part,
@@ -236,10 +242,11 @@ class Indexing:
             make_folder(target, made)
             link_or_copy(source, target)
         if not self.documents:
-            # Pagefind writes nothing for an empty site; the search page still needs a bundle.
+            # Pagefind makes no index of a site without a word in it (it exits with an
+            # error), and the search page still needs a bundle: one page of one made-up
+            # word, which only a search for that word finds (and then leads home).
             (site / "x").mkdir(parents=True)
-            (site / "x/index.html").write_text('<!doctype html><html lang="en"><body>'
-                                               "<main data-pagefind-body></main></body></html>")
+            (site / "x/index.html").write_text(EMPTY_PART)
         self.process = start_pagefind(site, self.folder / BUNDLE, self.language,
                                       self.folder / "pagefind.log")
 

@@ -505,6 +505,22 @@ def test_the_next_part_waited_for_starts_even_when_early_runs_fill_the_places() 
     assert events == ["start a", "result a", "result b", "start c", "result c"]
 
 
+def test_a_change_in_the_number_of_parts_starts_no_early_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One article more takes the index from four parts to eight: every part is indexed
+    again, none early, and the build gives a clean build's site."""
+    root, out = tmp_path / "p", tmp_path / "out"
+    seven_articles(root, monkeypatch)
+    write(root / "content/s1/a7/v.md", version_file("Article 7", "2025-08-01T10:00:00Z",
+                                                     "Word wombat 7.\n"))
+    build(root, out, jobs=1)
+    early, used = watch_runs(monkeypatch)
+    write(root / "content/s2/a8/v.md", version_file("Article 8", "2025-09-01T10:00:00Z",
+                                                     "Word wombat 8.\n"))
+    build(root, out, jobs=1)
+    assert early == [] and len(used) == 8
+    assert tree(out) == tree(build(root, tmp_path / "clean", cache=False).output)
+
 
 def test_a_lost_document_of_an_article_with_a_problem_is_made_from_its_valid_versions(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -530,3 +546,19 @@ def test_a_lost_document_of_an_article_with_a_problem_is_made_from_its_valid_ver
     assert (docs / "s0/a3.html").read_bytes() == kept
     assert tree(out) == tree(build(root, tmp_path / "clean", cache=False,
                                    keep_going=True).output)
+
+
+def test_an_archive_without_articles_has_a_search_that_finds_nothing(tmp_path: Path,
+                                                                    browser) -> None:
+    """Pagefind makes no index of a site without words: an archive with no article yet
+    (and an empty part) gets a bundle of one placeholder page, and its search page works."""
+    root = tmp_path / "p"
+    write(root / "content/outlet/_source.yaml", "name: Outlet\n")
+    result = build(root, tmp_path / "out")
+    assert result.articles == 0
+    with serve(tmp_path / "out", "/") as site:
+        page = open_search(browser, site + "search/?q=minister")
+        assert results(page) == []
+        assert page.locator("#search-status").inner_text() == "No article contains “minister”."
+        assert page.errors == []
+        page.close()
