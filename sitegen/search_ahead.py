@@ -1,11 +1,11 @@
 """Re-indexing the search of a small change before the build has loaded its record.
 
 Pagefind re-indexes the whole part of the index that holds a changed article: at 10,000
-articles one new version means 1,250 documents, 2.4-2.6 s of Pagefind. The build used to
-start it once the record was loaded and the article's job had run (1.3-1.5 s in). Yet the
-content keys, known 0.7 s in, already say which articles changed: their documents are made
-here from their files and Pagefind starts on their parts at once, running beside the rest
-of the build.
+articles one new version means 1,250 documents, 2.2-4.6 s of Pagefind on 2 cores. The build
+used to start it once the record was loaded, the article's job had run and the feeds were
+made (1.2-1.5 s in). Yet the content keys, known 0.5-0.7 s in, already say which articles
+changed: their documents are made here from their files and Pagefind starts on their parts
+at once, running beside the rest of the build.
 
 It is a guess that :func:`sitegen.stages.start_search` checks: it takes a run over only if
 that run indexes exactly the documents it would index (the same articles, each changed one

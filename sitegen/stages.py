@@ -262,9 +262,9 @@ class SearchParts:
         self._start_more()
 
     def _start_more(self, done: int = 0) -> None:
-        """Start parts in order after the first ``done`` until ``at_once`` run. Some may
-        have been started before the build loaded its record (see search_ahead), further
-        on: the next part waited for is started even then (one more run than at_once)."""
+        """Start parts, in order from ``done``, until ``at_once`` are running. A part
+        started before the build loaded its record (search_ahead) may be further on: the
+        part waited for next is started even then, one run more than at_once."""
         running = sum(1 for part in self.todo[done:] if part.started)
         for n, part in enumerate(self.todo[done:]):
             if part.started:
