@@ -92,6 +92,9 @@ def dataset(data: dict[str, Any]) -> list[str]:
             lines.append(f"- {s['name']}: the previous site was removed by a detached process "
                          f"{_f(s['removed_after_s'])} s after the build returned (waited for "
                          "before the next build).")
+    if data.get("settled_s"):
+        lines.append(f"- waited {_f(data['settled_s'])} s before the first build, for the file "
+                     "system to settle after a deletion.")
     largest = next((s["largest_html"] for s in data["steps"] if s.get("largest_html")), None)
     if largest:
         lines.append(f"- largest page: `{largest}`.")

@@ -6,8 +6,8 @@
 For each archive (a synthetic one per size, and rust-rfcs with ``--rfcs``) it runs
 ``sitegen build`` as a subprocess, six times in this order:
 
-1. ``full, no search``: output and cache removed, ``--no-search``;
-2. ``full, search``: output and cache removed, search index built;
+1. ``full, no search``: output and cache moved away, ``--no-search``;
+2. ``full, search``: output and cache moved away, search index built;
 3. ``no change``: the same build again;
 4. ``no change, again``: and once more at once (the files it reads are now in the
    operating system's cache, which the first may find emptied after a long build);
@@ -51,6 +51,15 @@ MIB = 1024 * 1024
 GIB_KIB = 1024 * 1024
 INDEXER = "pagefind"  # the process-name prefix of the search indexer sitegen runs
 CACHE_DIR = ".sitegen-cache"
+# This machine's file system (ext4 without a journal) is slow to create files for minutes
+# after many were deleted: it passes over inodes freed less than 60-300 s before. A
+# 10,000-article clean build with search took 122.55 s on a settled disk and 142.34 s right
+# after its previous output (156,251 files) was deleted, with 79.32 s of system time against
+# 22.61 s. So the harness deletes nothing while it measures: what it would delete is moved
+# aside (Discards) and deleted at the end of the run; and the first build of an archive waits
+# until SETTLE_S have passed since the last deletion (sitegen's own removal of a replaced
+# site, the run's start).
+SETTLE_S = 300.0
 _SUMMARY = re.compile(r"Built (?P<sources>[\d,]+) sources?, (?P<articles>[\d,]+) articles?, "
                       r"(?P<versions>[\d,]+) versions?: (?P<pages>[\d,]+) pages? "
                       r"\((?P<files>[\d,]+) files?\).*? in (?P<seconds>[\d.]+) s")
@@ -113,6 +122,7 @@ class Dataset:
     prepared: str = ""
     steps: list[Step] = field(default_factory=list)
     hugo: dict[str, Any] | None = None
+    settled_s: float = 0.0  # waited before its first build, after a deletion (SETTLE_S)
 
 
 def sitegen_command() -> list[str]:
@@ -155,7 +165,7 @@ def option_notes(options: str) -> dict[str, str]:
         else "missing: the no-search build is reported as n/a",
         "--stats": "passed to every build; the cache hit rate is read from it" if has("--stats")
         else "missing: the cache hit rate is read from the summary line, if there",
-        "cache": "clean builds remove site/ and .sitegen-cache/"
+        "cache": "clean builds move site/ and .sitegen-cache/ away"
         + ("; --no-cache exists but is not used (rebuilds must be able to use the cache)"
            if has("--no-cache") else "; there is no cache switch"),
     }
@@ -202,11 +212,48 @@ def scan_output(site: Path) -> dict[str, Any]:
             "largest_html": largest_path}
 
 
+class Discards:
+    """Folders the run no longer needs, moved into one folder (a rename, not a deletion) and
+    deleted when the run is over; and when anything was last deleted, for :meth:`settle`."""
+
+    def __init__(self, folder: Path, settle_s: float = SETTLE_S):
+        self.folder, self.settle_s = folder, settle_s
+        self.count = 0
+        self.deleted_at: float | None = None
+
+    def away(self, path: Path) -> None:
+        if path.exists() or path.is_symlink():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            path.rename(self.folder / f"{self.count}-{path.name}")
+
+    def delete(self, path: Path) -> None:
+        """Delete ``path`` now (between measurements), noting when."""
+        if path.exists():
+            shutil.rmtree(path, ignore_errors=True)
+            self.deleted_at = time.perf_counter()
+
+    def settle(self, console: Console) -> float:
+        """Wait until ``settle_s`` have passed since the last deletion: seconds waited."""
+        if self.deleted_at is None:
+            return 0.0
+        wait = self.deleted_at + self.settle_s - time.perf_counter()
+        if wait <= 0:
+            return 0.0
+        console.print(f"  waiting {wait:.0f} s for the file system to settle after a "
+                      "deletion", highlight=False)
+        time.sleep(wait)
+        return wait
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def measure_build(name: str, project: Path, sitegen: list[str], args: list[str],
-                  timeout: float, clean: bool) -> Step:
+                  timeout: float, clean: bool, discards: Discards) -> Step:
     if clean:
-        shutil.rmtree(project / "site", ignore_errors=True)
-        shutil.rmtree(project / CACHE_DIR, ignore_errors=True)
+        discards.away(project / "site")
+        discards.away(project / CACHE_DIR)
     command = [*sitegen, "build", "-C", str(project), *args]
     run = run_measured(command, timeout=timeout, apart=INDEXER[:15])
     step = Step(name=name, command=command, ok=run.returncode == 0 and not run.timed_out)
@@ -216,6 +263,8 @@ def measure_build(name: str, project: Path, sitegen: list[str], args: list[str],
     elif run.returncode != 0:
         step.note = f"exit status {run.returncode}: {run.stderr.strip()[-500:]}"
     step.removed_after_s = wait_for_trash(project / "site", timeout)
+    if step.removed_after_s is not None:
+        discards.deleted_at = time.perf_counter()
     if step.ok:
         for key, value in scan_output(project / "site").items():
             setattr(step, key, value)
@@ -296,14 +345,14 @@ def hugo_ratio(data: Dataset) -> float | None:
 
 
 def run_dataset(data: Dataset, project: Path, sitegen: list[str], options: str,
-                args: argparse.Namespace, console: Console) -> None:
+                args: argparse.Namespace, console: Console, discards: Discards) -> None:
     search_off = ["--no-search"] if "--no-search" in options else None
     extra = ["--stats"] if "--stats" in options else []
 
     def step(name: str, build_args: list[str], clean: bool = False) -> Step:
         console.print(f"  {data.name}: {name} …", highlight=False)
         result = measure_build(name, project, sitegen, [*build_args, *extra], args.timeout,
-                               clean)
+                               clean, discards)
         data.steps.append(result)
         console.print(f"    {result.wall_s:.2f} s wall" + (f"; {result.note}" if result.note
                                                             else ""), highlight=False)
@@ -319,6 +368,7 @@ def run_dataset(data: Dataset, project: Path, sitegen: list[str], options: str,
         started = time.perf_counter()
         hugo_pages = hugo.write_site(project, hugo_site)  # not timed: not part of a build
         hugo_written = time.perf_counter() - started
+    data.settled_s = discards.settle(console)
     # The clean build without search and Hugo's build are the ratio's two sides: they run in
     # turn, --repeat times, so that both meet the same conditions; the fastest of each counts.
     best: Step | None = None
@@ -327,7 +377,7 @@ def run_dataset(data: Dataset, project: Path, sitegen: list[str], options: str,
         if search_off is not None:
             console.print(f"  {data.name}: full, no search …", highlight=False)
             one = measure_build("full, no search", project, sitegen, [*search_off, *extra],
-                                args.timeout, clean=True)
+                                args.timeout, clean=True, discards=discards)
             console.print(f"    {one.wall_s:.2f} s wall", highlight=False)
             walls.append(one.wall_s)
             if best is None or (one.ok and one.wall_s < best.wall_s) or not best.ok:
@@ -346,7 +396,7 @@ def run_dataset(data: Dataset, project: Path, sitegen: list[str], options: str,
     if hugo_runs:
         data.hugo = hugo_result(hugo_runs, hugo_pages, hugo_written)
         data.hugo["ratio"] = hugo_ratio(data)
-    shutil.rmtree(hugo_site, ignore_errors=True)
+    discards.away(hugo_site)
     full = step("full, search", [], clean=True)
     if not full.ok:
         for name in ("no change", "no change, again", "one version added", "template change"):
@@ -547,6 +597,9 @@ def print_dataset(console: Console, data: Dataset) -> None:
             notes.append(f"{s.name}: {s.note}" if s.ok else f"{s.name}: FAILED: {s.note}")
         if s.removed_after_s is not None:
             notes.append(f"{s.name}: {REMOVED.format(s.removed_after_s)}")
+    if data.settled_s:
+        notes.append(f"waited {data.settled_s:.0f} s before the first build, for the file "
+                     "system to settle after a deletion")
     h = data.hugo
     if h is not None and "skipped" in h:
         notes.append(f"Hugo: {h['skipped']}")
@@ -606,6 +659,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="seconds one build may take before it is killed")
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated projects and sites under OUT/work/")
+    parser.add_argument("--settle", type=float, default=SETTLE_S,
+                        help="seconds to wait after a deletion before an archive's first "
+                             "build (see SETTLE_S)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     console = Console(width=max(Console().width, 180), highlight=False)
@@ -614,6 +670,8 @@ def main(argv: list[str] | None = None) -> None:
     options = build_options(sitegen)
     notes = option_notes(options)
     work = args.out / "work"
+    discards = Discards(work / "discarded", args.settle)
+    discards.delete(discards.folder)  # left by a run that was interrupted
     started = datetime.now(UTC)
     report: dict[str, Any] = {"started": started.isoformat(timespec="seconds"),
                               "machine": machine(), "sitegen": sitegen,
@@ -634,7 +692,7 @@ def main(argv: list[str] | None = None) -> None:
     datasets: list[Dataset] = []
     for name, kind, n in plans:
         project = work / name
-        shutil.rmtree(project, ignore_errors=True)
+        discards.delete(project)  # left by an earlier run with --keep
         data = Dataset(name=name, kind=kind)
         console.print(f"{name}: preparing …")
         t0 = time.perf_counter()
@@ -654,14 +712,15 @@ def main(argv: list[str] | None = None) -> None:
             datasets.append(data)
             continue
         data.prepared_s = time.perf_counter() - t0
-        run_dataset(data, project, sitegen, options, args, console)
+        run_dataset(data, project, sitegen, options, args, console, discards)
         first = next((s for s in data.steps if s.versions), None)
         if first and kind != "synthetic":
             data.articles, data.versions = first.articles or 0, first.versions or 0
         datasets.append(data)
         print_dataset(console, data)
         if not args.keep:
-            shutil.rmtree(project, ignore_errors=True)
+            discards.away(project)
+    discards.empty()
     grown = curve(datasets)
     rows = targets(datasets, grown)
     report.update(datasets=[asdict(d) for d in datasets], curve=grown, targets=rows,

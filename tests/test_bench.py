@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import json
 import threading
+import time
 from pathlib import Path
 
 from bench import hugo, prose, rfcs, synthetic
@@ -87,6 +88,8 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
         "no change: rebuild <= 1 s (first, after the full builds)",
         "no change: rebuild <= 1 s (again at once)"}
     assert not (tmp_path / "work" / "synthetic-20x3").exists()  # removed without --keep
+    assert not (tmp_path / "work" / "discarded").exists()  # and what was moved aside
+    assert report["datasets"][0]["settled_s"] == 0  # nothing deleted before its first build
 
 
 def test_cache_rate_parsing() -> None:
@@ -137,6 +140,26 @@ def test_the_harness_waits_for_a_detached_removal(tmp_path: Path) -> None:
     threading.Timer(0.3, trash.rmdir).start()
     waited = bench_run.wait_for_trash(site, 5)
     assert waited is not None and waited >= 0.25 and not trash.exists()
+
+
+def test_the_harness_deletes_nothing_while_it_measures(tmp_path: Path) -> None:
+    """Folders no longer needed are moved aside and deleted at the end; after a deletion,
+    an archive's first build waits for the file system to settle."""
+    from rich.console import Console
+
+    discards = bench_run.Discards(tmp_path / "discarded", settle_s=0.4)
+    site = tmp_path / "p/site"
+    (site / "a").mkdir(parents=True)
+    discards.away(site)
+    discards.away(tmp_path / "p/missing")  # nothing to move
+    assert not site.exists() and (tmp_path / "discarded/1-site/a").is_dir()
+    assert discards.settle(Console(quiet=True)) == 0.0  # nothing was deleted
+    discards.delete(tmp_path / "p")
+    started = time.perf_counter()
+    waited = discards.settle(Console(quiet=True))
+    assert waited >= 0.3 and time.perf_counter() - started >= 0.3
+    discards.empty()
+    assert not (tmp_path / "discarded").exists()
 
 
 def test_the_harness_compiles_sitegen_before_measuring() -> None:
