@@ -2,6 +2,7 @@
 
     python -m bench.run [--sizes 1000,5000,10000] [--versions 5] [--rfcs] [--skip-hugo]
                         [--repeat 1] [--out bench/out] [--timeout 900] [--keep]
+                        [--settle 300]
 
 For each archive (a synthetic one per size, and rust-rfcs with ``--rfcs``) it runs
 ``sitegen build`` as a subprocess, six times in this order:
