@@ -173,10 +173,11 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     indexing: stages.SearchParts | None = None
     tasks: list[job.Task] = []
     ahead: dict[int, search_ahead.Ahead] = {}
+    by_key = {s.key: s for s in specs}
     try:
         # A small change's search parts are re-indexed from now on, beside the rest.
         if search and not full:
-            ahead = search_ahead.start(store, quick, keys, specs, infos, config,
+            ahead = search_ahead.start(store, quick, keys, by_key, infos, config,
                                        stages.search_runs(jobs))
         state = State() if full else store.load()[1]
         if state.build_id != quick.build_id:  # the record is unreadable: build everything
@@ -218,7 +219,6 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         writer = stages.Writer(staging, state.files, full)
         missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
                                        render_key)
-        by_key = {s.key: s for s in specs}
         if missing:  # saved entries that went missing: build those articles again
             again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
                               records[k].pages, records[k].search_doc) for k in missing]

@@ -64,7 +64,7 @@ class Ahead:
         return True
 
 
-def start(store: Cache, quick: Quick, keys: dict[str, str], specs: list[ArticleFiles],
+def start(store: Cache, quick: Quick, keys: dict[str, str], by_key: dict[str, ArticleFiles],
           infos: dict[str, SourceInfo], config: Config, at_once: int) -> dict[int, Ahead]:
     """Start Pagefind on the parts that the articles changed since ``quick`` are in, if
     they are few (at most ``at_once`` parts, MOST articles): part number -> its run.
@@ -84,7 +84,6 @@ def start(store: Cache, quick: Quick, keys: dict[str, str], specs: list[ArticleF
     if len(wanted) > at_once:
         return {}
     folder = store.search_docs
-    by_key = {spec.key: spec for spec in specs}
     try:
         made = Path(tempfile.mkdtemp(prefix=".sitegen-ahead-", dir=store.folder))
     except OSError:

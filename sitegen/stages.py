@@ -385,9 +385,12 @@ def _start_search(store: Cache, state: State, records: dict[str, ArticleRecord],
             for article, _ in parts[shard]:
                 rel = document_path(article)
                 source = staged / rel  # made by this build, else kept from an earlier one
-                if not source.exists() and not (folder / rel).exists():
-                    _remake(article, staged, folder, rel, remake)  # lost from the cache
-                documents.append((source if source.exists() else folder / rel, rel))
+                if not source.exists():
+                    source = folder / rel
+                    if not source.exists():  # lost from the cache: made again
+                        _remake(article, staged, folder, rel, remake)
+                        source = staged / rel
+                documents.append((source, rel))
             todo.append(Indexing(config.language, shard, documents, staged.parent))
         search_ahead.close(ahead)  # before more start: never more runs than at once
         return SearchParts(keys, todo, unchanged, keep, search_runs(jobs))
