@@ -87,12 +87,13 @@ def test_blocks_found_piece_by_piece_are_the_blocks_of_the_whole(text: str) -> N
 
 
 @SETTINGS
-@given(body(), st.booleans())
-def test_paragraphs_are_found_as_markdown_it_finds_them(text: str, letters_only: bool) -> None:
+@given(body(), st.booleans(), st.sampled_from(["x", "“", '"', "(", "¡"]))
+def test_paragraphs_are_found_as_markdown_it_finds_them(text: str, letters_only: bool,
+                                                        opener: str) -> None:
     """Segments of plain paragraphs skip markdown-it; what is found must be the same."""
     source = text.replace("\r", " ")
     if letters_only:  # make the fast path apply to most examples
-        source = "\n".join("x" + line.lstrip(" \t") if line.strip(" \t") else line
+        source = "\n".join(opener + line.lstrip(" \t") if line.strip(" \t") else line
                            for line in source.split("\n"))
     fast = blocks._paragraphs(source)
     if fast is not None:
@@ -107,8 +108,9 @@ def test_plain_paragraphs_skip_markdown_it() -> None:
 
 
 def test_a_body_is_parsed_in_pieces_between_paragraphs() -> None:
-    lines = ["Intro.", "", "- a", "", "  still a", "", "Next.", "# Head", "", "Été."]
-    assert [first for first, _ in blocks.segments(lines)] == [0, 6, 9]
+    lines = ["Intro.", "", "- a", "", "  still a", "", "Next.", "# Head", "", "Été.", "",
+             "“Quoted.”", "", "- b", "", "(Aside.)"]
+    assert [first for first, _ in blocks.segments(lines)] == [0, 6, 9, 11, 15]
     fenced = ["Intro.", "", "~~~", "", "code", "~~~", "", "Next."]
     assert [first for first, _ in blocks.segments(fenced)] == [0]
 
@@ -127,3 +129,36 @@ def test_blocks_that_lean_on_others_are_rendered_whole() -> None:
                  "a\r```\n\nb\n\n```"):  # markdown-it's lines are not ours: the fence
         assert parse(text).pieces() is None  # opens on the line we count as the first
         assert body_html(text) == markdown.render(text)
+
+
+# Words and what could make a block of them more than plain text: punctuation markdown-it
+# treats specially, entities, quotes, spaces and breaks of every kind, control characters.
+_PLAIN_TOKENS = st.sampled_from([
+    "word", "Été", "漢字", "ß", "5", " ", " ", "  ", "\n", "\n", " \n", "  \n", "\n\n", "\n ",
+    ".", ",", ":", "!", "?", "'", '"', "“", "”", "-", "–", "#", "=", "+", "~", "^", "$", "%",
+    "@", "{", "}", "(", ")", "/", "\\", "`", "*", "_", "[", "]", "<", ">", "&", "&amp;", "|",
+    "\t", "\r", "\x00", "\x0b", "\x0c", "\x1f", "\x7f", "\u00a0", "\u2028", "\u2029",
+    "\u3000", "\u0085", "\u200b", "1.", "- ", "> ", "===", "---", "    "])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PLAIN_TOKENS, max_size=20).map("".join), st.booleans(),
+       st.sampled_from(["w", "“", "(", '"', "'", "¿"]))
+def test_a_plain_paragraph_is_what_markdown_it_makes_of_it(text: str, wordy: bool,
+                                                           opener: str) -> None:
+    if wordy:  # lines that start as the fast path wants, in most examples
+        text = "\n".join(opener + line for line in text.split("\n"))
+    fast = markdown.plain_paragraph(text)
+    if fast is not None:
+        assert fast == markdown.render(text)
+
+
+def test_plain_paragraphs_are_made_without_markdown_it() -> None:
+    text = "\nRishi Kelly said: “Fees rose 5% (not 3%)” - \"again\"!\nÉté #2 = 1+1.\n“No.”\n\n"
+    assert markdown.plain_paragraph(text) == (
+        "<p>Rishi Kelly said: “Fees rose 5% (not 3%)” - &quot;again&quot;!\n"
+        "Été #2 = 1+1.\n“No.”</p>\n")
+    assert markdown.plain_paragraph(text) == markdown.render(text)
+    for other in ("A *b*", "A  \nhard break", "A \nB", "A\n- b", "A\n===", "A &amp; B",
+                  "A <b>", "1. one", "A\n\nB", "A\tb", "A\\", " A", "A \n"):
+        assert markdown.plain_paragraph(other) is None, other

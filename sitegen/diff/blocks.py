@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from markdown_it import MarkdownIt
 
 from sitegen.diff.tokens import tokenize
+from sitegen.render.markdown import opens_paragraph
 
 # markdown-it token type -> block kind. The first token opening on a line names the block,
 # so a quote's or a list item's first paragraph is a "quote" or a "list_item".
@@ -106,14 +107,15 @@ def segments(lines: list[str]) -> list[tuple[int, str]]:
     """The body as (first line, text) pieces that markdown-it parses alone into the same
     blocks as in the whole, so that each is parsed once however many versions share it.
 
-    A piece starts after a blank line, at a line that starts with a letter: that closes
-    every paragraph, list, quote and indented code block before it and opens none of them.
+    A piece starts after a blank line, at a line that starts with a letter or an opening
+    quote (``opens_paragraph``): that closes every paragraph, list, quote and indented code
+    block before it and opens none of them.
     Only a fenced code block stays open over such a line, so a body with a fence marker
     anywhere is one piece."""
     if any("```" in line or "~~~" in line for line in lines):
         return [(0, "\n".join(lines))]
     cuts = [0] + [n for n in range(1, len(lines))
-                  if lines[n][:1].isalpha() and not lines[n - 1].strip(" \t")]
+                  if opens_paragraph(lines[n]) and not lines[n - 1].strip(" \t")]
     return [(first, "\n".join(lines[first:stop]))
             for first, stop in zip(cuts, [*cuts[1:], len(lines)], strict=True)]
 
@@ -123,9 +125,9 @@ Starts = tuple[tuple[tuple[int, tuple[str, int]], ...], tuple[tuple[int, int], .
 
 def _paragraphs(source: str) -> Starts | None:
     """What :func:`_markdown_starts` finds, without markdown-it, when every line that is
-    not blank starts with a letter (most segments of news text): no block but a paragraph
-    starts with a letter, and a paragraph runs until a blank line (markdown-it's blank:
-    spaces and tabs only). None for any other text."""
+    not blank starts with a letter or an opening quote (most segments of news text): no
+    block but a paragraph starts so, and a paragraph runs until a blank line (markdown-it's
+    blank: spaces and tabs only). None for any other text."""
     starts: list[tuple[int, tuple[str, int]]] = []
     covered: list[tuple[int, int]] = []
     first = None
@@ -136,7 +138,7 @@ def _paragraphs(source: str) -> Starts | None:
                 starts.append((first, ("paragraph", 0)))
                 covered.append((first, n))
                 first = None
-        elif not line[0].isalpha():
+        elif not opens_paragraph(line):
             return None
         elif first is None:
             first = n

@@ -30,9 +30,38 @@ def render(source: str, shift: int = 0) -> str:
     return parser.renderer.render(tokens, parser.options, {})
 
 
+# What can make a block of words more than a paragraph of text: inline syntax (code,
+# emphasis, links, escapes, autolinks), entities, tabs, control characters, and a space
+# before a line break (a hard break, or a soft one markdown-it trims).
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]<>&\x00-\x09\x0b-\x1f\x7f]| \n")
+_OPENERS = frozenset("\"'(“‘«„¿¡")  # marks no block starts with, that often open a paragraph
+
+
+def opens_paragraph(line: str) -> bool:
+    """Whether a line, if it starts a block, can only start a paragraph, and cannot start
+    anything else within one (a list item, a quote, a heading, a fence, a setext
+    underline): true of a line that starts with a letter or an opening quote."""
+    first = line[:1]
+    return first.isalpha() or first in _OPENERS
+
+
+def plain_paragraph(text: str) -> str | None:
+    """The HTML markdown-it makes of ``text`` when it is one paragraph of plain words,
+    made without parsing it (most blocks of news text are); None for any other text.
+
+    Every line :func:`opens_paragraph`, so no line opens a block or continues one but a
+    paragraph; no character opens inline syntax, so its HTML is the text, escaped."""
+    body = text.strip("\n")
+    if (not body or body[-1].isspace() or _NOT_PLAIN.search(body)
+            or not all(opens_paragraph(line) for line in body.split("\n"))):
+        return None
+    return "<p>" + body.replace('"', "&quot;") + "</p>\n"
+
+
 @lru_cache(maxsize=4096)
 def _piece(text: str) -> str:
-    return render(text)
+    plain = plain_paragraph(text)
+    return render(text) if plain is None else plain
 
 
 def render_pieces(pieces: list[str]) -> str:
