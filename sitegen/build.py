@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen import hosting, urls
-from sitegen.cache import ArticleRecord, Cache, Quick, State
+from sitegen.cache import ArticleRecord, Cache, Quick, State, render_key_of
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
 from sitegen.content.loader import ArticleFiles, scan
 from sitegen.content.source import FILENAME as SOURCE_FILE
@@ -134,7 +134,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     theme = Theme(project, config)
     jobs = jobs or os.cpu_count() or 1
     quick = store.load_quick()
-    render_key = key(code_version(), theme_key(theme), stable(config), search)
+    render_key = render_key_of(code_version(), stable(config), theme_key(theme), search)
 
     content = project / "content"
     if not content.is_dir():

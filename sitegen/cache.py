@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import Problem
-from sitegen.fingerprint import digest_bytes
+from sitegen.fingerprint import digest_bytes, key
 from sitegen.model import ArticleSummary
 
-FORMAT = 10
+FORMAT = 11
 FOLDER = ".sitegen-cache"
 
 
@@ -51,11 +51,16 @@ class ArticleRecord:
         return cls(content_key, render_key, None, [], {}, None)
 
     @property
+    def diffs_key(self) -> str:
+        """What names its saved diffs: its content and the code that diffed it."""
+        return digest_bytes(f"{self.content_key}/{self.render_key.split('.')[0]}".encode())
+
+    @property
     def entries_key(self) -> str:
-        """What names its saved feed entries: they hold absolute links made from the site's
-        base_url, so they belong to the content *and* the render settings (two outputs
-        built with different --base-url share the cache)."""
-        return digest_bytes(f"{self.content_key}/{self.render_key}".encode())
+        """What names its saved feed entries: its content, the code and the configuration
+        (they hold absolute links made from base_url: two outputs built with different
+        --base-url share the cache), not the theme."""
+        return digest_bytes(f"{self.content_key}/{feeds_part(self.render_key)}".encode())
 
     def seal(self) -> None:
         """Set ``pages_key`` once the pages are all made."""
@@ -195,7 +200,7 @@ class Cache:
             return
         records = list(records)
         previous = None if previous is None else [*previous, *self.unclaimed()]
-        for folder, kind, field_ in ((self.diffs, "diffs", "content_key"),
+        for folder, kind, field_ in ((self.diffs, "diffs", "diffs_key"),
                                      (self.entries, "entries", "entries_key")):
             name = operator.attrgetter(field_)
             keys = {name(r) for r in records}
@@ -272,10 +277,24 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def blob_path(folder: Path, content_key: str, kind: str) -> Path:
+def render_key_of(code: str, config: Any, theme: str, search: bool) -> str:
+    """A build's render key, in three parts, each a hash: of the code; of the code and the
+    configuration; of the theme and the search option. An article is rendered again when
+    any part changes, and what the cache keeps of it is named by the parts it depends on
+    (``ArticleRecord.diffs_key``, ``entries_key``): a new version of sitegen diffs again,
+    a theme change only renders again."""
+    return ".".join((key(code)[:20], key(code, config)[:20], key(theme, search)[:20]))
+
+
+def feeds_part(render_key: str) -> str:
+    """What of a render key the feeds depend on: the code and the configuration."""
+    return render_key.rsplit(".", 1)[0]
+
+
+def blob_path(folder: Path, name: str, kind: str) -> Path:
     """Where the cache keeps what was made of one article's content: its ``diffs`` or its
-    feed ``entries``."""
-    return folder / content_key[:2] / f"{content_key}.{kind}"
+    feed ``entries`` (``name`` is the record's ``diffs_key`` or ``entries_key``)."""
+    return folder / name[:2] / f"{name}.{kind}"
 
 
 def save_blob(path: Path, value: Any) -> None:

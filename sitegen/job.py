@@ -87,11 +87,12 @@ def pairs(count: int) -> list[tuple[int, int]]:
     return found + ([(0, count - 1)] if count > 2 else [])
 
 
-def diffs_of(article: Article, content_key: str, folder: Path | None
+def diffs_of(article: Article, name: str, folder: Path | None
              ) -> dict[tuple[int, int], Diff]:
-    """The article's diffs, from the cache when this content was diffed before (so that a
-    template change re-renders without re-diffing)."""
-    blob = blob_path(folder, content_key, "diffs") if folder else None
+    """The article's diffs, from the cache when this content was diffed by this code before
+    (``name`` is the record's ``diffs_key``): a template change re-renders without
+    re-diffing."""
+    blob = blob_path(folder, name, "diffs") if folder else None
     if blob is not None:
         cached = load_blob(blob)
         if isinstance(cached, dict):
@@ -113,7 +114,7 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
     if article is None:
         return record, [], 0
     written = 0
-    diffs = diffs_of(article, task.content_key, settings.diffs)
+    diffs = diffs_of(article, record.diffs_key, settings.diffs)
     record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1},
                                        task.content_key)
     record.sitemap = hosting.sitemap_block(settings.config, sitemap_entries(record.summary))
@@ -133,8 +134,11 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
             _write(settings.site, path, data)
             written += 1
     if settings.config.base_url:
-        made = feeds.entries(article, task.source, diffs, settings.config)
-        save_blob(entries_blob(settings.entries, record), made)
+        blob = entries_blob(settings.entries, record)
+        made = load_blob(blob)  # made for this content, code and configuration before
+        if not isinstance(made, list):
+            made = feeds.entries(article, task.source, diffs, settings.config)
+            save_blob(blob, made)
         latest = feeds.newest(made, settings.config.feed_entries)
         files = feeds.feed_files(
             settings.config, urls.article(article.source, article.id) + "feed",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sitegen import feeds, job, search_ahead, urls
-from sitegen.cache import ArticleRecord, Cache, ListScope, State, load_blob
+from sitegen.cache import ArticleRecord, Cache, ListScope, State, feeds_part, load_blob
 from sitegen.config import Config
 from sitegen.errors import BuildError, Problem, SitegenError
 from sitegen.fingerprint import digest_bytes, key, stable
@@ -141,7 +141,8 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
     keys: dict[str, str] = {}
     todo = []
     for name, *details, items, with_source in wanted:
-        keys[name] = key(render_key, name, details, with_source, None if items else fallback,
+        keys[name] = key(feeds_part(render_key), name, details, with_source,
+                         None if items else fallback,
                          [(records[k].entries_key, n) for k, n in items])
         paths = [f"{name}.atom", f"{name}.rss"]
         if state.feeds.get(name) == keys[name] and all(p in writer.old for p in paths):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import feeds, output, urls
+from sitegen import build as build_module
+from sitegen import feeds, job, output, urls
 from sitegen.build import build
 from sitegen.cache import FORMAT, Quick, State
 from sitegen.errors import BuildError, SitegenError
@@ -183,6 +184,42 @@ def test_only_the_feeds_whose_entries_changed_are_made_again(
     build(archive)
     assert made == ["empty/feed"]
     assert "New name: latest changes" in (archive / "site/empty/feed.atom").read_text()
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_theme_change_renders_again_without_diffing_or_making_entries_again(
+        archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Diffs and feed entries do not depend on the theme: they are kept, and so are the
+    archive's and the sources' feeds."""
+    write(archive / "sitegen.yaml", "title: Cached\nbase_url: https://example.org/\n")
+    build(archive)
+    calls: list[str] = []
+    for module, name in ((job, "diff_versions"), (feeds, "entries"), (feeds, "feed_files")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: (
+            calls.append(_name if _name != "feed_files" else a[1]), _real(*a, **k))[1])
+    write(archive / "themes/default/templates/footer.html", "<p>Another footer</p>\n")
+    result = build(archive)
+    assert result.rebuilt == 6 and "Another footer" in (archive / "site/index.html").read_text()
+    assert sorted(calls) == sorted(f"{s}/story-{a}/feed" for s in ("alpha", "beta")
+                                   for a in range(3))  # the articles' own, as they are made
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_new_version_of_sitegen_diffs_again(archive: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the cache keeps of an article is named by the code that made it: other code
+    (another release of sitegen) diffs and makes feed entries again."""
+    write(archive / "sitegen.yaml", "title: Cached\nbase_url: https://example.org/\n")
+    build(archive)
+    calls: list[str] = []
+    for module, name in ((job, "diff_versions"), (feeds, "entries")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: (
+            calls.append(_name), _real(*a, **k))[1])
+    monkeypatch.setattr(build_module, "code_version", lambda: "another release")
+    assert build(archive).rebuilt == 6
+    assert calls.count("diff_versions") == 6 and calls.count("entries") == 6
     same_as_clean(archive, tmp_path)
 
 
