@@ -7,10 +7,13 @@ size and modification time are unchanged since the last build is not re-read.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import importlib.util
 import os
 import pickle
+import sys
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,13 +30,33 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(pickle.dumps(parts, protocol=4)).hexdigest()
 
 
+# The libraries whose versions shape the output (markdown-it-py's HTML, Jinja2's, the feeds,
+# the YAML read, Pagefind's index): the folders they are installed in are listed.
+_LIBRARIES = ("markdown_it", "mdurl", "jinja2", "markupsafe", "feedgenerator", "yaml",
+              "pagefind")
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of sitegen's own code: a new version of the code invalidates every cache."""
+    """A hash of the code that makes the output: sitegen's own files, the Python version,
+    and the distributions installed where its libraries are (each ``.dist-info`` folder
+    names one with its version). A new version of any of them invalidates every cache;
+    installing something unrelated there costs one full re-render. (The folder listings,
+    not ``importlib.metadata``: 1 ms against 160 ms, in every build.)"""
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*.py")):
         h.update(path.relative_to(PACKAGE).as_posix().encode())
         h.update(path.read_bytes())
+    h.update(sys.version.encode())
+    folders = set()
+    for name in _LIBRARIES:
+        spec = importlib.util.find_spec(name)  # found, not imported
+        if spec is not None and spec.origin:
+            folders.add(Path(spec.origin).parent.parent)
+    for folder in sorted(folders):
+        with contextlib.suppress(OSError):
+            h.update("\n".join(sorted(n for n in os.listdir(folder)
+                                      if n.endswith(".dist-info"))).encode())
     return h.hexdigest()
 
 

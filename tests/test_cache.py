@@ -616,3 +616,23 @@ def test_the_whole_record_is_read_on_from_the_summary_unless_the_file_was_replac
     quick2, state2 = store.load()  # the file was replaced: both parts are the new record's
     assert (quick2.build_id, state2.build_id, state2.articles) == ("other", "other", {})
     assert store.load()[0].build_id == "other"  # and without load_quick first
+
+
+def test_the_code_version_follows_the_libraries_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another version of a library that shapes the output (markdown-it-py, say) is other
+    code: every cache is invalidated, as by a new release of sitegen."""
+    from sitegen import fingerprint
+
+    site = tmp_path / "site-packages"
+    write(site / "fake_markdown/__init__.py", "")
+    (site / "fake_markdown-1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(fingerprint, "_LIBRARIES", ("fake_markdown",))
+    versions = []
+    for installed in ("1.0", "1.0", "1.1"):
+        (next(site.glob("*.dist-info"))).rename(site / f"fake_markdown-{installed}.dist-info")
+        fingerprint.code_version.cache_clear()
+        versions.append(fingerprint.code_version())
+    fingerprint.code_version.cache_clear()
+    assert versions[0] == versions[1] != versions[2]
