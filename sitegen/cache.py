@@ -53,7 +53,7 @@ class ArticleRecord:
     @property
     def diffs_key(self) -> str:
         """What names its saved diffs: its content and the code that diffed it."""
-        return digest_bytes(f"{self.content_key}/{self.render_key.split('.')[0]}".encode())
+        return digest_bytes(f"{self.content_key}/{code_part(self.render_key)}".encode())
 
     @property
     def entries_key(self) -> str:
@@ -284,6 +284,11 @@ def render_key_of(code: str, config: Any, theme: str, search: bool) -> str:
     (``ArticleRecord.diffs_key``, ``entries_key``): a new version of sitegen diffs again,
     a theme change only renders again."""
     return ".".join((key(code)[:20], key(code, config)[:20], key(theme, search)[:20]))
+
+
+def code_part(render_key: str) -> str:
+    """What of a render key the diffs depend on: the code."""
+    return render_key.split(".", 1)[0]
 
 
 def feeds_part(render_key: str) -> str:
