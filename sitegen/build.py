@@ -150,7 +150,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     sources_key = key(stable(infos))  # a source without articles is in no article's key
     if (not full and keys == quick.keys and render_key == quick.render_key
             and sources_key == quick.sources):
-        if digests.read:  # same contents with new times (a fresh checkout): remember them
+        # Same contents with new times (a fresh checkout): remember them. (A file read again
+        # only because it changed just before the last build is remembered as it was.)
+        if digests.relearned:
             quick.digests = digests.used
             store.save(quick, store.load()[1])
         if store.unclaimed_file.exists():  # left by failed builds since the last good one

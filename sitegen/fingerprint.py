@@ -14,6 +14,7 @@ import importlib.util
 import os
 import pickle
 import sys
+import time
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,14 @@ def files_key(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
+# A file changed less than this before the build began may change again with the same
+# modification time (file systems keep times to 2 s on FAT, 1 s on HFS+ and ext3, a clock
+# tick on some kernels): its hash is not trusted by the next build, as git treats a "racily
+# clean" file.
+RACY_NS = 2_000_000_000
+UNTRUSTED = -1  # the time remembered for such a file: it never matches, so it is read again
+
+
 class Digests:
     """sha256 of content files, remembered with the size and time they had when read."""
 
@@ -75,6 +84,8 @@ class Digests:
         self.known = known or {}
         self.used: dict[str, tuple[int, int, str]] = {}
         self.read = 0  # files read to hash them (cache misses)
+        self.relearned = 0  # of those, the ones remembered otherwise than before
+        self.trust_before = time.time_ns() - RACY_NS  # before anything is looked at
 
     def of(self, rel: str, path: str) -> str:
         stat = os.stat(path)
@@ -85,7 +96,9 @@ class Digests:
         self.read += 1
         with open(path, "rb") as handle:
             value = digest_bytes(handle.read())
-        self.used[rel] = (stat.st_size, stat.st_mtime_ns, value)
+        when = stat.st_mtime_ns if stat.st_mtime_ns < self.trust_before else UNTRUSTED
+        self.used[rel] = made = (stat.st_size, when, value)
+        self.relearned += made != seen
         return value
 
 

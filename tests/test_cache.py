@@ -11,6 +11,7 @@ import pickle
 import shutil
 import tempfile
 from pathlib import Path
+from time import time_ns
 
 import pytest
 
@@ -19,6 +20,7 @@ from sitegen import feeds, job, output, urls
 from sitegen.build import build
 from sitegen.cache import FORMAT, Quick, State
 from sitegen.errors import BuildError, SitegenError
+from sitegen.fingerprint import RACY_NS, UNTRUSTED, Digests
 from sitegen.output import MARKER
 from sitegen.pages import lists
 from tests.conftest import version_file, write
@@ -636,3 +638,46 @@ def test_the_code_version_follows_the_libraries_installed(
         versions.append(fingerprint.code_version())
     fingerprint.code_version.cache_clear()
     assert versions[0] == versions[1] != versions[2]
+
+
+def test_an_edit_that_keeps_size_and_time_is_seen_after_a_build_right_after_a_change(
+        archive: Path, tmp_path: Path) -> None:
+    """A file changed just before a build may change again within its file system's time
+    resolution (a second on some): the next build reads it again, as git does."""
+    edit = archive / "content/alpha/story-0/1.md"
+    edit.write_text(edit.read_text().replace("Second paragraph", "Second Paragraph"))
+    build(archive)  # the edit is less than two seconds old
+    before = edit.stat()
+    edit.write_text(edit.read_text().replace("Second Paragraph", "Second paragraph"))
+    os.utime(edit, ns=(before.st_atime_ns, before.st_mtime_ns))  # a coarse clock's same time
+    assert edit.stat().st_size == before.st_size
+    result = build(archive)
+    assert result.rebuilt == 1
+    same_as_clean(archive, tmp_path)
+
+
+def test_a_file_older_than_the_racy_window_is_not_read_again(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text("old")
+    new.write_text("new")
+    past = time_ns() - 2 * RACY_NS
+    os.utime(old, ns=(past, past))
+    first = Digests()
+    digests = {name: first.of(name, str(tmp_path / name)) for name in ("old.md", "new.md")}
+    assert first.used["old.md"][1] == past
+    assert first.used["new.md"][1] == UNTRUSTED
+    again = Digests(first.used)
+    assert again.of("old.md", str(old)) == digests["old.md"]
+    assert again.read == 0
+    assert again.of("new.md", str(new)) == digests["new.md"]
+    assert again.read == 1
+    # read again, remembered as before: a build with nothing to do has nothing to save
+    assert (first.relearned, again.relearned) == (2, 0)
+
+
+def test_a_build_with_nothing_to_do_right_after_a_change_saves_nothing(archive: Path) -> None:
+    build(archive)  # every file is less than two seconds old
+    record = next((archive / ".sitegen-cache").glob("state-*.pickle"))
+    saved = record.stat().st_ino, record.stat().st_mtime_ns
+    assert build(archive).rebuilt == 0
+    assert (record.stat().st_ino, record.stat().st_mtime_ns) == saved
