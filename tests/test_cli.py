@@ -134,6 +134,23 @@ def test_the_installed_command_runs_as_a_subprocess(project: Path) -> None:
     assert done.stderr.startswith(f"content/paper/story/{broken.name}:1: no front matter")
 
 
+def test_a_build_with_nothing_to_do_loads_no_renderer(project: Path) -> None:
+    """Most builds in CI find nothing changed: they start in a fraction of a second because
+    they never import Jinja2, the Markdown parser, the diff engine or the progress bar."""
+    subprocess.run([sys.executable, "-m", "sitegen", "build", "-C", str(project)],
+                   capture_output=True, check=True)
+    script = ("import sys\nfrom sitegen.cli import main\n"
+              "try:\n    main(['build', '-C', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+              "print(' '.join(sorted(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True,
+                          text=True, check=True)
+    assert "0 rebuilt" in done.stdout
+    loaded = set(done.stdout.split("\n")[-2].split())
+    assert "sitegen.build" in loaded
+    assert not loaded & {"jinja2", "markdown_it", "sitegen.diff", "sitegen.stages",
+                         "rich.progress", "feedgenerator"}
+
+
 def test_rebuild_never_writes_or_deletes_through_links(runner, project: Path, tmp_path: Path) -> None:
     import os
     import shutil

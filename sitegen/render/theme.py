@@ -12,15 +12,16 @@ import hashlib
 import traceback
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import jinja2
-from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, problem
+
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
 
 BUILTIN = Path(__file__).resolve().parent.parent / "themes"
 SIGNIFICANCE_NAMES = {"none": "No change", "cosmetic": "Cosmetic", "minor": "Minor change",
@@ -63,7 +64,10 @@ class Theme:
 
     @cached_property
     def env(self) -> jinja2.Environment:
-        # Imported here: a build with nothing to render needs the theme's files, not these.
+        # Imported here: a build with nothing to render needs the theme's files (their
+        # hash), not Jinja2 and the renderers.
+        import jinja2
+
         from sitegen.render import charts, diffview, helpers, timefmt
 
         cache = None
@@ -101,9 +105,10 @@ class Theme:
             return charts.timeline_svg(list(summary.versions), summary.source, summary.id,
                                        lambda target: _link(context, target), self.config.tz)
 
-        env.globals.update(link=_link, asset=asset, safe_href=safe_href, config=self.config,
-                           timeline=timeline, feeds_enabled=bool(self.config.base_url),
-                           urls=urls, activity_chart=activity_chart,
+        env.globals.update(link=jinja2.pass_context(_link), asset=asset, safe_href=safe_href,
+                           config=self.config, timeline=timeline,
+                           feeds_enabled=bool(self.config.base_url), urls=urls,
+                           activity_chart=activity_chart,
                            month_names=timefmt.MONTHS, weekday_names=timefmt.WEEKDAYS,
                            significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
                            diff_side=diffview.side_by_side, diff_inline=diffview.inline,
@@ -132,6 +137,8 @@ class Theme:
     def asset_href(self, page_url: str, name: str) -> str:
         """A relative link to a theme asset, fingerprinted so browsers never use a stale one."""
         if name not in self._fingerprints:
+            import jinja2
+
             raise jinja2.TemplateRuntimeError(f"asset {name!r} is not in the theme's static/")
         href = urls.relative(page_url, urls.static(name))
         return f"{href}?v={self._fingerprints[name]}"
@@ -184,9 +191,9 @@ class Theme:
             return path.as_posix()
 
 
-@jinja2.pass_context
 def _link(context: Any, target: str) -> str:
-    """A relative link from the page being rendered to a site-relative URL.
+    """A relative link from the page being rendered to a site-relative URL (the global
+    ``link``, given the template's context by Jinja).
 
     A page that may be served at any URL (404.html) sets ``link_base`` to the site's base
     path instead, and gets root-absolute links.
