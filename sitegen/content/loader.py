@@ -7,6 +7,7 @@ cached by their content and run in parallel.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from sitegen.config import Config
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
+from sitegen.content.prefetch import Prefetch
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import load_source_meta
 from sitegen.errors import Problem, problem
@@ -50,9 +52,11 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
         return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
 
 
-def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[ArticleFiles],
-                                               list[Problem]]:
-    """Find sources and article folders: ([(source id, folder)], [articles], problems)."""
+def scan(project: Path, content: Path, ahead: Prefetch | None = None
+         ) -> tuple[list[tuple[str, Path]], list[ArticleFiles], list[Problem]]:
+    """Find sources and article folders: ([(source id, folder)], [articles], problems).
+    ``ahead`` is told how long the first folders took to list, and started on the rest of
+    the tree if they were slow (a cold disk cache)."""
     problems: list[Problem] = []
     sources: list[tuple[str, Path]] = []
     articles: list[ArticleFiles] = []
@@ -67,7 +71,8 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
             return True
         return False
 
-    for entry in _entries(str(content)):
+    top_entries = _entries(str(content))
+    for place, entry in enumerate(top_entries):
         rel = f"{top}/{entry.name}"
         if refuse_link(entry, rel):
             continue
@@ -80,7 +85,8 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
             problems.append(problem(rel, message))
             continue
         sources.append((entry.name, content / entry.name))
-        for sub in _entries(entry.path):
+        subs = _entries(entry.path)
+        for at, sub in enumerate(subs):
             sub_rel = f"{rel}/{sub.name}"
             if refuse_link(sub, sub_rel):
                 continue
@@ -95,7 +101,15 @@ def scan(project: Path, content: Path) -> tuple[list[tuple[str, Path]], list[Art
                 problems.append(problem(sub_rel, message))
                 continue
             files: list[tuple[str, str]] = []
-            for item in _entries(sub.path):
+            began = time.perf_counter()
+            items = _entries(sub.path)
+            if ahead is not None and ahead.timed(time.perf_counter() - began):
+                ahead.start(str(content), [
+                    *(f"{entry.name}/{s.name}" for s in subs[at + 1:]
+                      if s.is_dir(follow_symlinks=False)),
+                    *(e.name for e in top_entries[place + 1:]
+                      if e.is_dir(follow_symlinks=False))])
+            for item in items:
                 item_rel = f"{sub_rel}/{item.name}"
                 if refuse_link(item, item_rel):
                     continue
