@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import Problem
-from sitegen.fingerprint import digest_bytes, key
+from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
 
-FORMAT = 11
+FORMAT = 12
 FOLDER = ".sitegen-cache"
 
 
@@ -78,8 +78,8 @@ class Quick:
     format: int = FORMAT
     build_id: str = ""  # also in the output's marker: the output is what this record says
     render_key: str = ""
-    # content file -> (size, modification time, sha256)
-    digests: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    # content file -> (size, modification and change times, sha256): fingerprint.Digests
+    digests: dict[str, Seen] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # article -> its content key
     sources: str = ""  # a key of every source's details
     counts: dict[str, int] = field(default_factory=dict)  # what BuildResult reports

@@ -76,29 +76,42 @@ def files_key(paths: list[Path]) -> str:
 RACY_NS = 2_000_000_000
 UNTRUSTED = -1  # the time remembered for such a file: it never matches, so it is read again
 
+Seen = tuple[int, int, int, str]  # a file's size, modification and change times, sha256
+
 
 class Digests:
-    """sha256 of content files, remembered with the size and time they had when read."""
+    """sha256 of content files, remembered with the size and times they had when read. The
+    change time is there because the modification time can be set back (``cp -p``,
+    ``rsync -t``, ``touch -r``) over an edit that kept the size; no one can set the change
+    time (git compares it too)."""
 
-    def __init__(self, known: dict[str, tuple[int, int, str]] | None = None):
+    def __init__(self, known: dict[str, Seen] | None = None):
         self.known = known or {}
-        self.used: dict[str, tuple[int, int, str]] = {}
+        self.used: dict[str, Seen] = {}
         self.read = 0  # files read to hash them (cache misses)
-        self.relearned = 0  # of those, the ones remembered otherwise than before
+        # Of those, the ones that say something new: a file read again only because it
+        # was new at the last build, and still the same, does not (a build with nothing
+        # else to do need not save the whole record for it; the next build that saves
+        # anyway remembers it as trusted).
+        self.relearned = 0
         self.trust_before = time.time_ns() - RACY_NS  # before anything is looked at
 
     def of(self, rel: str, path: str) -> str:
         stat = os.stat(path)
         seen = self.known.get(rel)
-        if seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+        if (seen and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns
+                and seen[2] == stat.st_ctime_ns):
             self.used[rel] = seen
-            return seen[2]
+            return seen[3]
         self.read += 1
         with open(path, "rb") as handle:
             value = digest_bytes(handle.read())
-        when = stat.st_mtime_ns if stat.st_mtime_ns < self.trust_before else UNTRUSTED
-        self.used[rel] = made = (stat.st_size, when, value)
-        self.relearned += made != seen
+        trusted = max(stat.st_mtime_ns, stat.st_ctime_ns) < self.trust_before
+        self.used[rel] = (stat.st_size, stat.st_mtime_ns if trusted else UNTRUSTED,
+                          stat.st_ctime_ns, value)
+        if not (seen and seen[1] == UNTRUSTED and seen[0] == stat.st_size
+                and seen[3] == value):
+            self.relearned += 1
         return value
 
 
