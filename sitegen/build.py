@@ -141,8 +141,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     if not content.is_dir():
         raise BuildError([problem("content", f"no content/ folder in {project}; create it, "
                                              "or run 'sitegen new' to start a project")])
-    with Prefetch() as ahead:  # reads ahead of the walk when the disk cache is cold
-        folders, specs, problems = scan(project, content, ahead)
+    with Prefetch() as reader:  # reads ahead of the walk when the disk cache is cold
+        folders, specs, problems = scan(project, content, reader)
         infos, found = _sources(project, folders)
         problems += found
         digests = Digests(quick.digests)

@@ -3,11 +3,14 @@ slow, given what is left to walk, and never changing what the walk finds."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from sitegen.build import build
 from sitegen.content import prefetch
 from sitegen.content.loader import scan
 from sitegen.content.prefetch import Prefetch
@@ -51,10 +54,12 @@ def test_a_cold_walk_reads_the_rest_ahead_and_finds_the_same(
         found = scan(tree, tree / "content", ahead)
         runs = list(ahead._runs)
     assert found == plain
-    # decided after alpha's 8th folder: the rest of alpha, folder by folder, then the
+    # decided after alpha's 8th folder: the rest of alpha, folder by folder, and the
     # sources after it whole, dealt out in turn to the runs
-    rest = [f"alpha/a{a:02d}" for a in range(prefetch.SAMPLE, 12)] + ["beta", "gamma"]
-    assert ahead.started == [rest[n::prefetch.RUNS] for n in range(prefetch.RUNS)]
+    folders = [f"alpha/a{a:02d}" for a in range(prefetch.SAMPLE, 12)]
+    sources = ["beta", "gamma"]
+    assert ahead.started == [folders[n::prefetch.RUNS] + sources[n::prefetch.RUNS]
+                             for n in range(prefetch.RUNS)]
     assert runs and all(run.returncode is not None for run in runs)  # stopped and reaped
     assert ahead._runs == []
 
@@ -67,3 +72,42 @@ def test_without_du_the_walk_reads_everything_itself(
         found = scan(tree, tree / "content", ahead)
     assert found == scan(tree, tree / "content")
     assert ahead.started == []
+
+
+def test_a_large_source_leaves_room_for_the_sources_after_it(
+        tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prefetch, "COLD_SECONDS", -1.0)
+    monkeypatch.setattr(prefetch, "MOST", 1)  # one article folder per command line
+    with Prefetch() as ahead:
+        scan(tree, tree / "content", ahead)
+    assert ahead.started == [["alpha/a08", "beta"], ["alpha/a09", "gamma"], ["alpha/a10"],
+                             ["alpha/a11"]]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="du is only used on POSIX systems")
+def test_a_build_stops_the_readers_once_it_has_walked_content(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build starts them on a cold walk, in content/, and kills them rather than
+    waiting for them to finish."""
+    tools = tmp_path / "bin"
+    log = tmp_path / "du.log"
+    write(tools / "du", f"#!/bin/sh\necho \"$PWD $*\" >> {log}\nexec sleep 30\n").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(prefetch, "COLD_SECONDS", -1.0)
+    close = Prefetch.close
+
+    def close_once_all_ran(self: Prefetch) -> None:  # (else one may be killed unlogged)
+        for _ in range(200):
+            if self.started and log.exists() and len(log.read_text().splitlines()) == len(
+                    self.started):
+                break
+            time.sleep(0.05)
+        close(self)
+
+    monkeypatch.setattr(Prefetch, "close", close_once_all_ran)
+    began = time.monotonic()
+    build(tree, cache=False, search=False, jobs=1)
+    assert time.monotonic() - began < 20
+    calls = log.read_text().splitlines()
+    assert len(calls) == prefetch.RUNS
+    assert all(c.startswith(f"{tree / 'content'} -s -- alpha/a") for c in calls)

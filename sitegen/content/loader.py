@@ -104,11 +104,11 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
             began = time.perf_counter()
             items = _entries(sub.path)
             if ahead is not None and ahead.timed(time.perf_counter() - began):
-                ahead.start(str(content), [
-                    *(f"{entry.name}/{s.name}" for s in subs[at + 1:]
-                      if s.is_dir(follow_symlinks=False)),
-                    *(e.name for e in top_entries[place + 1:]
-                      if e.is_dir(follow_symlinks=False))])
+                ahead.start(str(content),
+                            [f"{entry.name}/{s.name}" for s in subs[at + 1:]
+                             if s.is_dir(follow_symlinks=False)],
+                            [e.name for e in top_entries[place + 1:]
+                             if e.is_dir(follow_symlinks=False)])
             for item in items:
                 item_rel = f"{sub_rel}/{item.name}"
                 if refuse_link(item, item_rel):
