@@ -12,7 +12,7 @@ from sitegen import urls
 from sitegen.build import build
 from sitegen.errors import BuildError, SitegenError
 from sitegen.render import markdown, timefmt
-from sitegen.render.theme import safe_href
+from sitegen.render.theme import BUILTIN, safe_href
 from tests.conftest import version_file, write
 
 
@@ -141,6 +141,21 @@ def test_template_error_names_the_template_file_and_line(tmp_path: Path, project
         _built(tmp_path, project)
     (problem,) = info.value.problems
     assert str(problem).startswith("themes/default/templates/footer.html:2: template error:")
+
+
+@pytest.mark.parametrize("template", ["footer.html", "404.html"])
+def test_a_missing_asset_is_a_template_error(tmp_path: Path, project: Path,
+                                             template: str) -> None:
+    """Also on the 404 page, whose links are absolute (it is served at any address)."""
+    default = BUILTIN / "default/templates" / template
+    write(project / f"themes/default/templates/{template}",
+          default.read_text().replace("{% endblock %}", "{{ asset('nope.css') }}{% endblock %}", 1)
+          if template == "404.html" else "<p>{{ asset('nope.css') }}</p>\n")
+    with pytest.raises(BuildError) as info:
+        _built(tmp_path, project)
+    assert {str(p) for p in info.value.problems} == {
+        f"themes/default/templates/{template}:{1 if template == 'footer.html' else 2}: "
+        "template error: asset 'nope.css' is not in the theme's static/"}
 
 
 @pytest.mark.parametrize("shift", [0, 1, 2, 5])

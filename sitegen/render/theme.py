@@ -136,15 +136,17 @@ class Theme:
 
     def asset_href(self, page_url: str, name: str) -> str:
         """A relative link to a theme asset, fingerprinted so browsers never use a stale one."""
+        return f"{urls.relative(page_url, urls.static(name))}?v={self._fingerprint(name)}"
+
+    def absolute_asset_href(self, base_path: str, name: str) -> str:
+        return f"{base_path}{urls.static(name)}?v={self._fingerprint(name)}"
+
+    def _fingerprint(self, name: str) -> str:
         if name not in self._fingerprints:
             import jinja2
 
             raise jinja2.TemplateRuntimeError(f"asset {name!r} is not in the theme's static/")
-        href = urls.relative(page_url, urls.static(name))
-        return f"{href}?v={self._fingerprints[name]}"
-
-    def absolute_asset_href(self, base_path: str, name: str) -> str:
-        return f"{base_path}{urls.static(name)}?v={self._fingerprints[name]}"
+        return self._fingerprints[name]
 
     def template_path(self, name: str) -> str:
         """Which file a template name resolves to, for error messages."""
