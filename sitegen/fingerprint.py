@@ -82,8 +82,8 @@ Seen = tuple[int, int, int, str]  # a file's size, modification and change times
 class Digests:
     """sha256 of content files, remembered with the size and times they had when read. The
     change time is there because the modification time can be set back (``cp -p``,
-    ``rsync -t``, ``touch -r``) over an edit that kept the size; no one can set the change
-    time (git compares it too)."""
+    ``rsync -t``, ``touch -r``) over an edit that kept the size; those tools cannot set the
+    change time, which git compares too."""
 
     def __init__(self, known: dict[str, Seen] | None = None):
         self.known = known or {}
