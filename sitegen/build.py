@@ -153,7 +153,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     if (not full and keys == quick.keys and render_key == quick.render_key
             and sources_key == quick.sources):
         # Same contents with new times (a fresh checkout): remember them. (A file read again
-        # only because it changed just before the last build is remembered as it was.)
+        # only because it was new at the last build, and still the same, is no reason to.)
         if digests.relearned:
             quick.digests = digests.used
             store.save(quick, store.load()[1])

@@ -2,7 +2,8 @@
 
 Keys are made from file *contents*, never from modification times (a CI checkout resets
 them). Times only decide whether a file must be read again to learn its hash: a file whose
-size and modification time are unchanged since the last build is not re-read.
+size, modification and change times are unchanged since the last build is not re-read,
+unless it was changed just before that build (``RACY_NS``).
 """
 
 from __future__ import annotations
