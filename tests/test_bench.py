@@ -9,7 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-from bench import hugo, prose, rfcs, synthetic
+import pytest
+
+from bench import breakdown, hugo, prose, rfcs, synthetic
 from bench import run as bench_run
 from sitegen.content.loader import load_archive
 from sitegen.content.source import SourceMeta
@@ -168,3 +170,38 @@ def test_the_harness_compiles_sitegen_before_measuring() -> None:
     assert (folder / "build.py").is_file()
     compiled = list((folder / "__pycache__").glob("build.*.pyc"))
     assert compiled and compiled[0].stat().st_mtime >= (folder / "build.py").stat().st_mtime
+
+
+
+def test_breakdown_times_each_stage_and_puts_sitegen_back(tmp_path: Path) -> None:
+    from sitegen import feeds, job
+    from sitegen.render.theme import Theme
+
+    project = tmp_path / "project"
+    synthetic.generate(project, articles=12, versions=3, sources=3, seed=1)
+    before = (job.load_article, job.diffs_of, feeds.feed_files, Theme.__dict__["render"])
+    run = breakdown.measure_sitegen(project, tmp_path / "site")
+    timers, total = run.timers, run.seconds
+    assert (job.load_article, job.diffs_of, feeds.feed_files,
+            Theme.__dict__["render"]) == before
+    assert (tmp_path / "site" / "index.html").is_file()
+    calls = timers.calls
+    assert (calls["diff versions"], calls["read and parse version files"]) == (12, 12)
+    assert calls["template version.html"] == calls["Markdown to HTML"] == 36
+    assert calls["template diff.html"] == 12 * 3  # 0-1, 1-2 and first against latest
+    # Each stage's time is its own (exclusive of the stages inside it): together they are
+    # within the build's time.
+    assert 0.5 * total < sum(timers.seconds.values()) <= total
+    lines = breakdown.report(run, breakdown.Hugo(0.36, 36, 0.25, 0.125))
+    assert lines[0].startswith("sitegen, one process: ") and "12 articles, 36 versions" in lines[0]
+    assert lines[-2] == ("Hugo on one core, the same 36 version pages: 0.36 s (user 0.25 s, "
+                         "system 0.12 s), 10.000 ms a page")
+    alone = breakdown.version_page_ms(timers, 36)
+    assert lines[-1].startswith(f"ratio, a version page alone: {alone / 10:.2f}x; ")
+
+
+def test_breakdown_runs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    breakdown.main(["--articles", "6", "--versions", "2", "--skip-hugo"])
+    out = capsys.readouterr().out
+    assert "for 6 articles, 12 versions" in out and "template version.html" in out
+    assert "a version page alone" in out and "Hugo" not in out
