@@ -217,23 +217,21 @@ def inline_blocks(diff: Diff, *, screen_reader: bool = False, changes_only: bool
     """``inline`` one entry of ``diff.blocks`` at a time: (is it a change, its HTML), so that
     a page can fold the unchanged runs or a feed can keep only the changed paragraphs (with
     ``changes_only``, unchanged entries are counted but not drawn: their HTML is "")."""
-    out = []
-    for n, op in enumerate(diff.blocks):
-        if changes_only and not op.is_change:
-            out.append("")
-        elif op.op in ("move_out", "move_in"):
-            down = (op.move or 0) > n
-            if op.op == "move_out":
-                note = "(moved further down)" if down else "(moved further up)"
-                out.append(_blocks(op.inner, op.old, (), "old", screen_reader, " diff-moved",
-                                   note))
-            else:
-                note = "(moved here from further up)" if not down else "(moved here from below)"
-                out.append(_blocks(op.inner, (), op.new, "new", screen_reader, " diff-moved",
-                                   note))
-        else:
-            out.append(_blocks(op.parts, op.old, op.new, "inline", screen_reader))
-    return [(op.is_change, html) for op, html in zip(diff.blocks, out, strict=True)]
+    return [(op.is_change, "" if changes_only and not op.is_change
+             else inline_block(op, n, screen_reader=screen_reader))
+            for n, op in enumerate(diff.blocks)]
+
+
+def inline_block(op: BlockOp, n: int, *, screen_reader: bool = False) -> str:
+    """The inline HTML of ``op``, entry ``n`` of its diff's blocks. A moved block is struck
+    at its old place and shown with its own changes at the new."""
+    if op.op == "move_out":
+        note = "(moved further down)" if (op.move or 0) > n else "(moved further up)"
+        return _blocks(op.inner, op.old, (), "old", screen_reader, " diff-moved", note)
+    if op.op == "move_in":
+        note = "(moved here from below)" if (op.move or 0) > n else "(moved here from further up)"
+        return _blocks(op.inner, (), op.new, "new", screen_reader, " diff-moved", note)
+    return _blocks(op.parts, op.old, op.new, "inline", screen_reader)
 
 
 def drawn_once(op: BlockOp) -> bool:
@@ -246,7 +244,15 @@ def drawn_once(op: BlockOp) -> bool:
             and all(p.op == EQUAL and p.old == p.new for p in op.parts))
 
 
-def _row(op: BlockOp, screen_reader: bool) -> Row:
+def once(op: BlockOp, *, screen_reader: bool = False) -> str:
+    """The HTML of an entry that is ``drawn_once``: its old cell, its new cell and its
+    inline form."""
+    block = op.new[0]
+    return _unchanged(op.parts, block.kind, block.level, block.text, screen_reader)
+
+
+def row(op: BlockOp, *, screen_reader: bool = False) -> Row:
+    """The side-by-side row of one entry of a diff's blocks."""
     parts = op.inner if op.move is not None else op.parts
     old = _blocks(parts, op.old, (), "old", screen_reader) if op.old else None
     new = _blocks(parts, (), op.new, "new", screen_reader) if op.new else None
@@ -262,7 +268,7 @@ def _row(op: BlockOp, screen_reader: bool) -> Row:
 
 def rows(diff: Diff, *, screen_reader: bool = False) -> list[Row]:
     """Side-by-side rows, one per entry of ``diff.blocks``, in order."""
-    return [_row(op, screen_reader) for op in diff.blocks]
+    return [row(op, screen_reader=screen_reader) for op in diff.blocks]
 
 
 def fold(table: Sequence[Row], context: int = 1) -> list[Row | int]:

@@ -63,15 +63,15 @@ def side_by_side(diff: Diff) -> Markup:
     """The table's rows. An unchanged block (``drawn_once``) is one cell across both columns,
     its text held once for both views: the page's script splits it into the two columns and
     copies it into the inline view (which is why that view is hidden without script)."""
-    rows = diffhtml.rows(diff, screen_reader=True)
-    runs = _folded([row.is_change for row in rows])
+    runs = _folded([op.is_change for op in diff.blocks])
     items = []
-    for n, (op, row, run) in enumerate(zip(diff.blocks, rows, runs, strict=True)):
+    for n, (op, run) in enumerate(zip(diff.blocks, runs, strict=True)):
         fold = f' data-fold="{run}"' if run is not None else ""
         if diffhtml.drawn_once(op):
-            items.append(f'<tr id="b{n}" class="row-equal"{fold}>'
-                         f'<td class="same" colspan="2">{row.new}</td></tr>')
+            items.append(f'<tr id="b{n}" class="row-equal"{fold}><td class="same" colspan="2">'
+                         f"{diffhtml.once(op, screen_reader=True)}</td></tr>")
             continue
+        row = diffhtml.row(op, screen_reader=True)
         classes = f"row-{row.kind}" + (" row-cosmetic" if row.cosmetic else "")
         old_note = (f'<a class="move-link" href="#b{row.move_to}">moved to here</a>'
                     if row.move_to is not None else "")
@@ -88,15 +88,15 @@ def side_by_side(diff: Diff) -> Markup:
 def inline(diff: Diff) -> Markup:
     """The inline view: an unchanged block is a place for the script to copy the table's
     cell into (``data-same`` names its row)."""
-    blocks = diffhtml.inline_blocks(diff, screen_reader=True)
-    runs = _folded([change for change, _ in blocks])
+    runs = _folded([op.is_change for op in diff.blocks])
     items = []
-    for n, (op, (change, html), run) in enumerate(zip(diff.blocks, blocks, runs, strict=True)):
+    for n, (op, run) in enumerate(zip(diff.blocks, runs, strict=True)):
         fold = f' data-fold="{run}"' if run is not None else ""
         if diffhtml.drawn_once(op):
             items.append(f'<div class="inline-block" data-same="b{n}"{fold}></div>')
             continue
-        items.append(f'<div class="inline-block{" is-change" if change else ""}"{fold}>'
+        html = diffhtml.inline_block(op, n, screen_reader=True)
+        items.append(f'<div class="inline-block{" is-change" if op.is_change else ""}"{fold}>'
                      f"{html}</div>")
     return Markup("\n".join(_with_gaps(items, runs, 0)))
 
