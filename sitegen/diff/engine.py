@@ -31,9 +31,15 @@ FIELDS = ("url", "byline")
 
 
 @lru_cache(maxsize=16)
+def _parsed(text: str, plain: bool = False) -> tuple[Doc, list[Block]]:
+    # A build diffs each version against the one before and the one after (and the first
+    # against the latest): parse it, and cut out its blocks' texts, once.
+    doc = parse(text, plain)
+    return doc, _blocks(doc)
+
+
 def _doc(text: str, plain: bool = False) -> Doc:
-    # A build diffs each version against the one before and the one after: parse it once.
-    return parse(text, plain)
+    return _parsed(text, plain)[0]
 
 
 def parsed(text: str) -> Doc:
@@ -44,7 +50,7 @@ def parsed(text: str) -> Doc:
 
 def diff_versions(old: Versionlike, new: Versionlike) -> Diff:
     """The diff of two versions: body, headline and the url/byline fields."""
-    body = _diff(_doc(old.body), _doc(new.body))
+    body = _diff(*_parsed(old.body), *_parsed(new.body))
     title = diff_field("title", old.title, new.title)
     changes = tuple(c for name in FIELDS
                     if (c := diff_field(name, getattr(old, name), getattr(new, name))))
@@ -56,7 +62,7 @@ def diff_texts(old: str, new: str, *, plain: bool = False) -> Diff:
     """The diff of two Markdown bodies (no title, no fields). With ``plain`` the texts are
     not Markdown: each line that is not blank is a paragraph (scraped text often has one
     paragraph per line and no blank lines, which Markdown would read as one paragraph)."""
-    return _diff(_doc(old, plain), _doc(new, plain))
+    return _diff(*_parsed(old, plain), *_parsed(new, plain))
 
 
 def diff_field(name: str, old: str | None, new: str | None) -> FieldChange | None:
@@ -136,8 +142,7 @@ def _blocks(doc: Doc) -> list[Block]:
             for n, raw in enumerate(doc.blocks)]
 
 
-def _diff(a: Doc, b: Doc) -> Diff:
-    old_blocks, new_blocks = _blocks(a), _blocks(b)
+def _diff(a: Doc, old_blocks: list[Block], b: Doc, new_blocks: list[Block]) -> Diff:
     count = _Count()
     ops: list[BlockOp] = []
     added = removed = changed = moved = 0
