@@ -168,3 +168,50 @@ def test_body_headings_start_one_below_the_page() -> None:
     html = markdown.render("## Section\n\ntext\n\n#### Sub\n")
     assert markdown.headings_from(html, 2) == "<h2>Section</h2>\n<p>text</p>\n<h4>Sub</h4>\n"
     assert markdown.headings_from("<p>no headings</p>", 2) == "<p>no headings</p>"
+
+
+def test_calls_from_templates_behave_as_with_jinjas_own_context(tmp_path: Path) -> None:
+    """Theme environments use a context with a short path for plain callables: every kind
+    of callable a template can call must give what Jinja's own Context gives, and marks
+    asking for the context must still be honoured (with loop and block variables)."""
+    import functools
+
+    import jinja2
+    from jinja2.runtime import Context
+
+    from sitegen.config import Config
+    from sitegen.render.theme import Theme
+
+    def stop() -> str:
+        raise StopIteration
+
+    marked = functools.partial(lambda context, name: f"{name}={context.get(name)}")
+    marked.jinja_pass_arg = jinja2.pass_context(lambda: None).jinja_pass_arg  # type: ignore[attr-defined]
+
+    class Callable:
+        @jinja2.pass_context
+        def __call__(self, context: jinja2.runtime.Context) -> str:
+            return f"called with x={context.get('x')}"
+
+    source = ("{% extends 'b' %}{% block main %}{% set y = 7 %}"
+              "{% for x in [3] %}[{{ plain(x) }} {{ str_up('a') }} {{ bound(2) }} "
+              "{{ part(1) }} {{ ctx('x') }} {{ ctx('y') }} {{ env_name() }} {{ marked('x') }} "
+              "{{ obj() }} {{ stop() is undefined }} {{ m(x) }}]{% endfor %}{% endblock %}")
+    names = {
+        "plain": lambda x: x * 2, "str_up": str.upper, "bound": "ab".__mul__,
+        "part": functools.partial(max, 0), "obj": Callable(), "stop": stop,
+        "ctx": jinja2.pass_context(lambda context, name: context.get(name)),
+        "env_name": jinja2.pass_environment(lambda env: type(env).__name__),
+        "marked": marked,
+    }
+    theme = Theme(tmp_path, Config())
+    outputs = []
+    for context_class in (theme.env.context_class, Context):
+        env = jinja2.Environment(loader=jinja2.DictLoader({
+            "b": "{% macro m(v) %}<{{ v }}>{% endmacro %}{% block main %}{% endblock %}",
+            "t": source}), autoescape=True)
+        env.context_class = context_class
+        outputs.append(env.get_template("t").render(names))
+    assert theme.env.context_class is not Context
+    assert outputs[0] == outputs[1], outputs
+    assert outputs[0] == "[6 A abab 1 None None Environment x=None called with x=None True <3>]"
