@@ -197,3 +197,18 @@ def test_empty_and_blank_bodies() -> None:
         assert diff.old_text() == old and diff.new_text() == new
     assert diff_texts("  \n", "\n").significance == "cosmetic"
     assert diff_texts("", "Text.\n").significance == "major"  # all of the text is new
+
+
+def test_a_page_renders_the_versions_the_diffs_parsed_without_parsing_them_again() -> None:
+    from types import SimpleNamespace
+
+    from sitegen.diff import engine
+    from sitegen.pages.articles import body_html
+
+    old = SimpleNamespace(title="T", body="One paragraph.\n\nTwo.\n", url=None, byline=None)
+    new = SimpleNamespace(title="T", body="One paragraph.\n\nThree.\n", url=None, byline=None)
+    engine.diff_versions(old, new)
+    misses = engine._parsed.cache_info().misses
+    assert body_html(old.body) == "<p>One paragraph.</p>\n<p>Two.</p>\n"
+    body_html(new.body)
+    assert engine._parsed.cache_info().misses == misses

@@ -31,9 +31,10 @@ FIELDS = ("url", "byline")
 
 
 @lru_cache(maxsize=16)
-def _parsed(text: str, plain: bool = False) -> tuple[Doc, list[Block]]:
+def _parsed(text: str, plain: bool) -> tuple[Doc, list[Block]]:
     # A build diffs each version against the one before and the one after (and the first
-    # against the latest): parse it, and cut out its blocks' texts, once.
+    # against the latest), and renders it: parse it, and cut out its blocks' texts, once.
+    # ``plain`` has no default: lru_cache keys f(x) and f(x, False) apart.
     doc = parse(text, plain)
     return doc, _blocks(doc)
 
@@ -50,7 +51,7 @@ def parsed(text: str) -> Doc:
 
 def diff_versions(old: Versionlike, new: Versionlike) -> Diff:
     """The diff of two versions: body, headline and the url/byline fields."""
-    body = _diff(*_parsed(old.body), *_parsed(new.body))
+    body = _diff(*_parsed(old.body, False), *_parsed(new.body, False))
     title = diff_field("title", old.title, new.title)
     changes = tuple(c for name in FIELDS
                     if (c := diff_field(name, getattr(old, name), getattr(new, name))))
