@@ -97,15 +97,14 @@ def instrumented(timers: Timers) -> Iterator[None]:
     from sitegen.render.theme import Theme
 
     saved = []
-    for module, attribute, stage in STAGES:
-        owner, name = _owner(module, attribute)
-        saved.append((owner, name, owner.__dict__[name]))
-        original = getattr(owner, name)
-        setattr(owner, name, timers.wrap(stage, original))
-    saved.append((Theme, "render", Theme.__dict__["render"]))
-    Theme.render = timers.wrap(lambda self, template, *_: TEMPLATE + template,  # type: ignore[method-assign]
-                               Theme.render)
-    try:
+    try:  # a lookup failing half-way puts back what was wrapped before it
+        for module, attribute, stage in STAGES:
+            owner, name = _owner(module, attribute)
+            saved.append((owner, name, owner.__dict__[name]))
+            setattr(owner, name, timers.wrap(stage, getattr(owner, name)))
+        saved.append((Theme, "render", Theme.__dict__["render"]))
+        Theme.render = timers.wrap(  # type: ignore[method-assign]
+            lambda self, template, *_: TEMPLATE + template, Theme.render)
         yield
     finally:
         for owner, name, value in reversed(saved):
@@ -162,7 +161,9 @@ def measure_hugo(project: Path, site: Path) -> Hugo | None:
 
 def version_page_ms(timers: Timers, versions: int) -> float:
     """A version page alone: its share of reading and Markdown (each version is read and
-    rendered once), its template, and one file written (the mean over article files)."""
+    rendered once), its template, and one file written (the mean over every file written).
+    Its block parse is not in it: the diffs parsed the version first, and that time is in
+    "diff versions"."""
     s = timers.seconds
     write = s["write article files"] / max(timers.calls["write article files"], 1)
     template = s[TEMPLATE + "version.html"] / max(timers.calls[TEMPLATE + "version.html"], 1)

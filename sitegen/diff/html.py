@@ -248,7 +248,7 @@ def once(op: BlockOp, *, screen_reader: bool = False) -> str:
     """The HTML of an entry that is ``drawn_once``: its old cell, its new cell and its
     inline form."""
     block = op.new[0]
-    return _unchanged(op.parts, block.kind, block.level, block.text, screen_reader)
+    return _unchanged(tuple(op.parts), block.kind, block.level, block.text, screen_reader)
 
 
 def row(op: BlockOp, *, screen_reader: bool = False) -> Row:
