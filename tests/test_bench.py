@@ -174,16 +174,21 @@ def test_the_harness_compiles_sitegen_before_measuring() -> None:
 
 
 def test_breakdown_times_each_stage_and_puts_sitegen_back(tmp_path: Path) -> None:
-    from sitegen import feeds, job
+    from sitegen import job
     from sitegen.render.theme import Theme
 
     project = tmp_path / "project"
     synthetic.generate(project, articles=12, versions=3, sources=3, seed=1)
-    before = (job.load_article, job.diffs_of, feeds.feed_files, Theme.__dict__["render"])
+    def wrapped() -> list[object]:  # every function the breakdown wraps, where it looks
+        found = [vars(owner)[name] for owner, name in
+                 (breakdown._owner(module, attribute) for module, attribute, _ in breakdown.STAGES)]
+        return [*found, vars(Theme)["render"]]
+
+    before = wrapped()
+    assert len(before) == len(breakdown.STAGES) + 1 and job.run in before
     run = breakdown.measure_sitegen(project, tmp_path / "site")
     timers, total = run.timers, run.seconds
-    assert (job.load_article, job.diffs_of, feeds.feed_files,
-            Theme.__dict__["render"]) == before
+    assert wrapped() == before
     assert (tmp_path / "site" / "index.html").is_file()
     calls = timers.calls
     assert (calls["diff versions"], calls["read and parse version files"]) == (12, 12)

@@ -207,8 +207,10 @@ def test_a_page_renders_the_versions_the_diffs_parsed_without_parsing_them_again
 
     old = SimpleNamespace(title="T", body="One paragraph.\n\nTwo.\n", url=None, byline=None)
     new = SimpleNamespace(title="T", body="One paragraph.\n\nThree.\n", url=None, byline=None)
+    engine._parsed.cache_clear()  # what earlier tests parsed must not hide a parse here
     engine.diff_versions(old, new)
     misses = engine._parsed.cache_info().misses
+    assert misses == 2  # each body parsed once for the diff
     assert body_html(old.body) == "<p>One paragraph.</p>\n<p>Two.</p>\n"
     body_html(new.body)
     assert engine._parsed.cache_info().misses == misses

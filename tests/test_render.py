@@ -193,25 +193,46 @@ def test_calls_from_templates_behave_as_with_jinjas_own_context(tmp_path: Path) 
         def __call__(self, context: jinja2.runtime.Context) -> str:
             return f"called with x={context.get('x')}"
 
-    source = ("{% extends 'b' %}{% block main %}{% set y = 7 %}"
+    class Greeter:
+        def hello(self, name: str) -> str:
+            return f"hello {name}"
+
+    source = ("{% extends 'b' %}{% block main %}{% set y = 7 %}{{ plain(1) }} {{ size('ab') }}"
               "{% for x in [3] %}[{{ plain(x) }} {{ str_up('a') }} {{ bound(2) }} "
               "{{ part(1) }} {{ ctx('x') }} {{ ctx('y') }} {{ env_name() }} {{ marked('x') }} "
-              "{{ obj() }} {{ stop() is undefined }} {{ m(x) }}]{% endfor %}{% endblock %}")
+              "{{ obj() }} {{ stop() is undefined }} {{ m(x) }} {{ method(x) }} {{ size('abc') }}]"
+              "{% endfor %}{% endblock %}")
     names = {
         "plain": lambda x: x * 2, "str_up": str.upper, "bound": "ab".__mul__,
         "part": functools.partial(max, 0), "obj": Callable(), "stop": stop,
         "ctx": jinja2.pass_context(lambda context, name: context.get(name)),
         "env_name": jinja2.pass_environment(lambda env: type(env).__name__),
-        "marked": marked,
+        "marked": marked, "method": Greeter().hello, "size": len,
     }
     theme = Theme(tmp_path, Config())
-    outputs = []
+    outputs, slow_calls, seen = [], [], []
+    jinja_call = Context.call
+
+    def counted(self: Context, obj: object, *args: object, **kwargs: object) -> object:
+        seen.append(obj)
+        return jinja_call(self, obj, *args, **kwargs)
+
     for context_class in (theme.env.context_class, Context):
         env = jinja2.Environment(loader=jinja2.DictLoader({
             "b": "{% macro m(v) %}<{{ v }}>{% endmacro %}{% block main %}{% endblock %}",
             "t": source}), autoescape=True)
         env.context_class = context_class
-        outputs.append(env.get_template("t").render(names))
+        Context.call = counted  # type: ignore[method-assign]
+        try:
+            outputs.append(env.get_template("t").render(names))
+        finally:
+            Context.call = jinja_call  # type: ignore[method-assign]
+        slow_calls.append(len(seen))
+        seen.clear()
     assert theme.env.context_class is not Context
     assert outputs[0] == outputs[1], outputs
-    assert outputs[0] == "[6 A abab 1 None None Environment x=None called with x=None True <3>]"
+    assert outputs[0] == ("2 2[6 A abab 1 None None Environment x=None called with x=None True "
+                          "<3> hello 3 3]")
+    # Functions, builtins, bound methods and partials without a mark (plain, size, method,
+    # part, stop; two of them also outside the loop) skip Jinja's own call; the rest take it.
+    assert slow_calls == [8, 15], slow_calls

@@ -31,10 +31,11 @@ FIELDS = ("url", "byline")
 
 
 @lru_cache(maxsize=16)
-def _parsed(text: str, plain: bool) -> tuple[Doc, list[Block]]:
+def _parsed(text: str, plain: bool) -> tuple[Doc, tuple[Block, ...]]:
     # A build diffs each version against the one before and the one after (and the first
     # against the latest), and renders it: parse it, and cut out its blocks' texts, once.
-    # ``plain`` has no default: lru_cache keys f(x) and f(x, False) apart.
+    # ``plain`` has no default: lru_cache keys f(x) and f(x, False) apart. The blocks are a
+    # tuple: every caller shares them.
     doc = parse(text, plain)
     return doc, _blocks(doc)
 
@@ -138,12 +139,13 @@ def _parts(a_keys: list[str], a_raws: list[str], b_keys: list[str], b_raws: list
     return tuple(parts)
 
 
-def _blocks(doc: Doc) -> list[Block]:
-    return [Block(n, raw.kind, raw.level, raw.line, doc.block_text(n))
-            for n, raw in enumerate(doc.blocks)]
+def _blocks(doc: Doc) -> tuple[Block, ...]:
+    return tuple(Block(n, raw.kind, raw.level, raw.line, doc.block_text(n))
+                 for n, raw in enumerate(doc.blocks))
 
 
-def _diff(a: Doc, old_blocks: list[Block], b: Doc, new_blocks: list[Block]) -> Diff:
+def _diff(a: Doc, old_blocks: tuple[Block, ...], b: Doc, new_blocks: tuple[Block, ...]
+          ) -> Diff:
     count = _Count()
     ops: list[BlockOp] = []
     added = removed = changed = moved = 0
@@ -153,7 +155,7 @@ def _diff(a: Doc, old_blocks: list[Block], b: Doc, new_blocks: list[Block]) -> D
     for op in aligned:
         ta, ta_end = _tokens(a, op.olo, op.ohi)
         tb, tb_end = _tokens(b, op.nlo, op.nhi)
-        olds, news = tuple(old_blocks[op.olo : op.ohi]), tuple(new_blocks[op.nlo : op.nhi])
+        olds, news = old_blocks[op.olo : op.ohi], new_blocks[op.nlo : op.nhi]
         if op.op in ("equal", "changed"):
             parts = _parts(a.keys[ta:ta_end], a.raws[ta:ta_end], b.keys[tb:tb_end],
                            b.raws[tb:tb_end], op.runs, count)

@@ -210,8 +210,10 @@ def _context_class() -> type:
     method or partial without a mark, this calls it at once, dropping the same two
     arguments, with the same result. Everything else takes Jinja's own path."""
     from jinja2.runtime import Context
+    from jinja2.utils import internalcode
 
     class _Context(Context):
+        @internalcode  # left out of template tracebacks, as Jinja's own call is
         def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             if type(__obj) not in _PLAIN or hasattr(__obj, "jinja_pass_arg"):
                 return Context.call(__self, __obj, *args, **kwargs)
