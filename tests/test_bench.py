@@ -179,6 +179,7 @@ def test_breakdown_times_each_stage_and_puts_sitegen_back(tmp_path: Path) -> Non
 
     project = tmp_path / "project"
     synthetic.generate(project, articles=12, versions=3, sources=3, seed=1)
+
     def wrapped() -> list[object]:  # every function the breakdown wraps, where it looks
         found = [vars(owner)[name] for owner, name in
                  (breakdown._owner(module, attribute) for module, attribute, _ in breakdown.STAGES)]
