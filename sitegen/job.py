@@ -66,7 +66,7 @@ def init(settings: Settings) -> None:
     _settings = settings
     _made.clear()
     _theme = Theme(settings.project, settings.config, settings.templates)
-    _theme.env.globals["search_enabled"] = settings.search
+    _theme.set_global("search_enabled", settings.search)
 
 
 _made: set[str] = set()  # folders this process has created in the staging folder

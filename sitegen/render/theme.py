@@ -62,23 +62,48 @@ class Theme:
                 f"sitegen.yaml: theme {name!r} not found: there is no themes/{name}/ folder in "
                 f"the project and no built-in theme of that name (built-in: default)")
         self.folders = list(dict.fromkeys(folders))
+        self._globals: dict[str, Any] = {}  # set_global's, for an environment made later
 
     @cached_property
     def env(self) -> jinja2.Environment:
+        """The environment pages are rendered with: partials compiled into the pages that
+        include them (``render.includes``), compiled templates kept in ``compiled``."""
+        from sitegen.render import includes
+
+        cache = None
+        if self.compiled is not None:
+            try:
+                self.compiled.mkdir(parents=True, exist_ok=True)
+                cache = includes.SaltedBytecodeCache(str(self.compiled),
+                                                     includes.sources_salt(self.folders))
+            except OSError:  # a cache that cannot be written only costs time
+                cache = None
+        return self._environment(includes.InliningEnvironment, cache)
+
+    @cached_property
+    def plain_env(self) -> jinja2.Environment:
+        """Jinja's own environment, with every include run as Jinja runs it: a page that
+        fails is rendered again with it, for the error's true file and line."""
+        import jinja2
+
+        return self._environment(jinja2.Environment, None)
+
+    def set_global(self, name: str, value: Any) -> None:
+        """A name every template sees, in both environments."""
+        self._globals[name] = value
+        for env in ("env", "plain_env"):
+            if env in self.__dict__:
+                self.__dict__[env].globals[name] = value
+
+    def _environment(self, kind: type[jinja2.Environment],
+                     cache: jinja2.BytecodeCache | None) -> jinja2.Environment:
         # Imported here: a build with nothing to render needs the theme's files (their
         # hash), not Jinja2 and the renderers.
         import jinja2
 
         from sitegen.render import charts, diffview, helpers, timefmt
 
-        cache = None
-        if self.compiled is not None:
-            try:
-                self.compiled.mkdir(parents=True, exist_ok=True)
-                cache = jinja2.FileSystemBytecodeCache(str(self.compiled))
-            except OSError:  # a cache that cannot be written only costs time
-                cache = None
-        env = jinja2.Environment(
+        env = kind(
             loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -88,7 +113,7 @@ class Theme:
             # A Theme lasts one build (or one worker's share of it): templates cannot change
             # under it, so Jinja need not stat every template file at every include.
             auto_reload=False,
-            bytecode_cache=cache,  # validated against each template's source when loaded
+            bytecode_cache=cache,  # validated against the templates' sources when loaded
         )
         env.context_class = _context_class()
 
@@ -115,7 +140,7 @@ class Theme:
                            significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
                            diff_side=diffview.side_by_side, diff_inline=diffview.inline,
                            diff_field=diffview.field, diff_describe=diffview.describe,
-                           diff_foldable=diffview.foldable)
+                           diff_foldable=diffview.foldable, **self._globals)
         env.filters.update(helpers.filters(self.config))
         return env
 
@@ -170,7 +195,14 @@ class Theme:
                      "asset": partial(self.asset_href, page_url)}
         else:
             bound = {"link": base.__add__, "asset": partial(self.absolute_asset_href, base)}
-        return self.env.get_template(template).render({**context, **bound})
+        context = {**context, **bound}
+        try:
+            return self.env.get_template(template).render(context)
+        except Exception:
+            # Rendered the way Jinja runs includes, the page fails again where the error is
+            # (a put-in partial's is reported as the page's file otherwise), or, where only
+            # putting partials in failed, renders as Jinja would.
+            return self.plain_env.get_template(template).render(context)
 
     def problem_from(self, exc: jinja2.TemplateError, template: str) -> Problem:
         """A template error as a ``path:line`` problem naming the template file.
