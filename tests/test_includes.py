@@ -89,8 +89,9 @@ def test_put_in_partials_render_as_jinjas_includes(tmp_path: Path) -> None:
     assert "in: partial 1\nafter: block False" in page  # what a partial sets stays in it
     assert "[inner sees block\n]" in page and "<1><0>" in page
     assert "<footer>T</footer>" in page
-    # deep.html is put in once; its include of itself stays (a cycle).
-    assert _included(theme.env, "page.html") == {"layout.html", "deep.html"}
+    # deep.html is put in once; its include of itself stays (a cycle). sets.html reads a
+    # name it sets, which the page has: left to Jinja.
+    assert _included(theme.env, "page.html") == {"layout.html", "deep.html", "sets.html"}
     assert _included(theme.env, "layout.html") == set()
     assert _included(theme.env, "kept.html") == LEFT
     assert _included(theme.plain_env, "page.html") == {"layout.html"} | (PUT_IN - {
@@ -159,3 +160,50 @@ def test_names_set_for_every_template_reach_both_environments(tmp_path: Path) ->
     theme.set_global("flag", "late")
     assert theme.env.get_template("g.html").render() == "late"
     assert theme.plain_env.get_template("g.html").render() == "late"
+
+
+OPTIONS = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
+           "lstrip_blocks": True, "keep_trailing_newline": True}
+_GETX = jinja2.pass_context(lambda context: context.get("x"))
+
+
+@pytest.mark.parametrize(("page", "partial", "context"), [
+    # the page's {% autoescape %} must not reach the partial
+    ("{% autoescape false %}{% include 'p.html' %}{% endautoescape %}", "{{ s }}",
+     {"s": "<b>"}),
+    # a name the partial sets is undefined in it before, and in its loops, filters, ifs
+    ("{% set y = 'page' %}{% include 'p.html' %}",
+     "{% for i in [1] %}{{ y|default('U') }}{% endfor %}{% set y = 'p' %}{{ y }}", {}),
+    ("{% with crumbs=['a'] %}{% include 'p.html' %}{% endwith %}",
+     "{% if true %}{% for c in [0] %}{{ crumbs is defined }}{% endfor %}{% endif %}"
+     "{% set crumbs = [] %}", {}),
+    ("{% for y in ['loop'] %}{% include 'p.html' %}{% endfor %}",
+     "{% filter upper %}{{ y|default('u') }}{% endfilter %}{% set y = 'p' %}", {"y": "ctx"}),
+    ("{% include 'p.html' %}|{{ y }}",
+     "{% for i in [1] %}{{ y|default('U') }}{% endfor %}{% set y = 'p' %}", {"y": "ctx"}),
+    # a child template's includes outside its blocks are shown
+    ("{% extends 'l.html' %}{% include 'p.html' %}", "P", {}),
+    # names set by macros and imports later on
+    ("{% include 'p.html' %}{% macro m() %}x{% endmacro %}", "{{ m|default('none') }}",
+     {"m": "ctx"}),
+    ("{% include 'p.html' %}{% from 'l.html' import m %}", "{{ m|default('none') }}",
+     {"m": "ctx"}),
+    # a function reading the context sees the partial's own
+    ("{% include 'p.html' %}", "{% set x = 'p' %}{{ getx() }}", {"x": "ctx"}),
+    ("{% for x in ['loop'] %}{% include 'p.html' %}{% endfor %}", "{{ getx() }}",
+     {"x": "ctx"}),
+])
+def test_what_would_differ_put_in_is_left_to_jinja(page: str, partial: str,
+                                                    context: dict[str, object]) -> None:
+    """Cases where a put-in partial would render differently (found by review)."""
+    from sitegen.render.includes import InliningEnvironment
+
+    loader = jinja2.DictLoader({"page.html": page, "p.html": partial,
+                                "l.html": "L{% macro m() %}{% endmacro %}"})
+    fast = InliningEnvironment(loader=loader, **OPTIONS)
+    plain = jinja2.Environment(loader=loader, **OPTIONS)
+    for env in (fast, plain):
+        env.globals["getx"] = _GETX
+    assert "p.html" in _included(fast, "page.html")
+    assert fast.get_template("page.html").render(context) == plain.get_template(
+        "page.html").render(context)

@@ -10,12 +10,16 @@ the partial sets stays in it, as with an include), so the page's compiled code h
 
 Only what an include can show the same way is put in: a partial named by a constant string,
 found, parsed without error, included with the context, holding nothing that works
-differently when moved (blocks, ``extends``, macros, imports, ``self``, ``loop``), and
-reading no name the page might not have set yet (see ``_Inliner``). Everything else stays
-an include.
+differently when moved (blocks, ``extends``, macros, imports, ``{% autoescape %}``,
+``self``, ``loop``), calling no global, filter or test that reads the context, and reading
+no name the page might not have set yet, nor one it sets itself while the page has it too
+(see ``_Inliner``). Includes in a page with ``{% autoescape %}`` blocks, and those outside
+the blocks of a child template, stay as they are. Everything else stays an include. An
+independent review found each of these cases rendering differently before it was ruled
+out; tests/test_includes.py holds them.
 
 Two things change, and the theme deals with both: a compiled page now depends on its
-partials' sources too, so its bytecode cache is keyed by every template's source
+partials' sources and on this code too, so its bytecode cache is keyed by both
 (``SaltedBytecodeCache``); and an error inside a put-in partial would be reported with the
 page's file name, so a page that fails is rendered again by a plain environment, which
 reports the partial's own file and line (``Theme.render``).
@@ -32,7 +36,7 @@ from jinja2.parser import Parser
 
 # Nodes whose meaning depends on the template they are in.
 _KEPT_APART = (nodes.Extends, nodes.Block, nodes.Macro, nodes.CallBlock, nodes.Import,
-               nodes.FromImport)
+               nodes.FromImport, nodes.EvalContextModifier)
 # Names an include does not pass on, or that mean something else in another template.
 _OWN_NAMES = frozenset({"loop", "self", "super", "caller", "varargs", "kwargs"})
 Names = frozenset[str]
@@ -58,31 +62,43 @@ class _Inliner:
     (later on, or in a branch not taken) would be undefined instead of the context's. So a
     partial is put in only if each name it reads is either never set by the page, or set
     for certain on the way to the include: by an enclosing ``for`` or ``with``, or by a
-    ``set`` before it in the same or an enclosing body.
+    ``set`` before it in the same or an enclosing body. And a name the partial sets is, in
+    an include, undefined until then, in its loops too; put in, the page's variable of
+    that name would show through: so the partial must not read a name it sets that the
+    page mentions at all.
     """
 
     def __init__(self, environment: jinja2.Environment, within: tuple[str | None, ...],
                  tree: nodes.Template):
         self.environment = environment
         self.within = within  # the templates being put together, to stop at a cycle
-        self.stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx != "load"}
+        self.stored = _names(tree, stored_only=True)
+        self.named = _names(tree, stored_only=False)
+        # A child template's output outside its blocks is dropped, but not its includes';
+        # a put-in partial takes the escaping of the page's {% autoescape %} blocks.
+        self.child = any(True for _ in tree.find_all(nodes.Extends))
+        self.off = not isinstance(environment.autoescape, bool) or any(
+            True for _ in tree.find_all(nodes.EvalContextModifier))
 
-    def put_in(self, node: nodes.Node, bound: Names) -> None:
+    def put_in(self, node: nodes.Node, bound: Names, in_block: bool = False) -> None:
         """Put partials in for the includes under ``node``; ``bound``: the names surely set
         at this point."""
+        if self.off:
+            return
+        in_block = in_block or isinstance(node, nodes.Block)
         for field, value in node.iter_fields():
             inner = _bound_inside(node, field, bound)
             if isinstance(value, nodes.Node):
-                self.put_in(value, inner)
+                self.put_in(value, inner, in_block)
             elif isinstance(value, list):
                 known = inner
                 for n, child in enumerate(value):
                     if isinstance(child, nodes.Include):
-                        body = self._body(child, known)
+                        body = None if self.child and not in_block else self._body(child, known)
                         if body is not None:
                             value[n] = nodes.Scope(body, lineno=child.lineno)
                     elif isinstance(child, nodes.Node):
-                        self.put_in(child, known)
+                        self.put_in(child, known, in_block)
                     if isinstance(child, nodes.Assign | nodes.AssignBlock):
                         known = known | _targets(child.target)
 
@@ -104,9 +120,39 @@ class _Inliner:
             return None
         _Inliner(env, (*self.within, name), tree).put_in(tree, frozenset())
         free = _free(tree, frozenset())
-        if free & _OWN_NAMES or (free & self.stored) - bound:
+        # A name the partial sets is undefined in it until then (and in its inner loops
+        # and withs), even where the page has it; put in, the page's would show through.
+        sets = frozenset().union(*(_targets(n.target) for n in tree.find_all(
+            (nodes.Assign, nodes.AssignBlock))))
+        if (free & _OWN_NAMES or (free & self.stored) - bound or free & sets & self.named
+                or self._reads_context(tree, free)):
             return None
         return list(tree.body)
+
+    def _reads_context(self, tree: nodes.Template, free: Names) -> bool:
+        """Whether the partial calls a global, filter or test that reads the context: an
+        include gives it a context of its own (the page's, its variables set so far, and
+        what the partial sets), which a put-in partial does not have. (Callables given
+        in a page's variables are not seen here: sitegen's pages pass data.)"""
+        env = self.environment
+        used = [env.globals.get(name) for name in free]
+        used += [env.filters.get(n.name) for n in tree.find_all(nodes.Filter)]
+        used += [env.tests.get(n.name) for n in tree.find_all(nodes.Test)]
+        return any(getattr(f, "jinja_pass_arg", None) is _CONTEXT for f in used)
+
+
+_CONTEXT = jinja2.pass_context(lambda: None).jinja_pass_arg  # type: ignore[attr-defined]
+
+
+def _names(tree: nodes.Node, *, stored_only: bool) -> set[str]:
+    """The names a template sets (for, with, set, macro arguments, macros, imports), and
+    with ``stored_only`` false also those it reads."""
+    found = {n.name for n in tree.find_all(nodes.Name) if not stored_only or n.ctx != "load"}
+    found |= {n.name for n in tree.find_all(nodes.Macro)}
+    found |= {n.target for n in tree.find_all(nodes.Import)}
+    for node in tree.find_all(nodes.FromImport):
+        found |= {alias if isinstance(alias, str) else alias[-1] for alias in node.names}
+    return found
 
 
 def _targets(node: nodes.Node) -> Names:

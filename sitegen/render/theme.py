@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, problem
+from sitegen.fingerprint import code_version
 
 if TYPE_CHECKING:
     import jinja2
@@ -74,8 +75,10 @@ class Theme:
         if self.compiled is not None:
             try:
                 self.compiled.mkdir(parents=True, exist_ok=True)
-                cache = includes.SaltedBytecodeCache(str(self.compiled),
-                                                     includes.sources_salt(self.folders))
+                # What a page compiles to depends on its partials and on the code that
+                # puts them in.
+                salt = f"{code_version()}:{includes.sources_salt(self.folders)}"
+                cache = includes.SaltedBytecodeCache(str(self.compiled), salt)
             except OSError:  # a cache that cannot be written only costs time
                 cache = None
         return self._environment(includes.InliningEnvironment, cache)
@@ -118,12 +121,6 @@ class Theme:
         env.context_class = _context_class()
 
         @jinja2.pass_context
-        def asset(context: Any, name: str) -> str:
-            if context.get("link_base") is not None:
-                return self.absolute_asset_href(context["link_base"], name)
-            return self.asset_href(context["page_url"], name)
-
-        @jinja2.pass_context
         def activity_chart(context: Any, activity: Any, scope_url: str) -> Markup:
             return charts.activity_svg(activity, scope_url, lambda target: _link(context, target))
 
@@ -132,15 +129,16 @@ class Theme:
             return charts.timeline_svg(list(summary.versions), summary.source, summary.id,
                                        lambda target: _link(context, target), self.config.tz)
 
-        env.globals.update(link=jinja2.pass_context(_link), asset=asset, safe_href=safe_href,
-                           config=self.config, timeline=timeline,
+        # link and asset are not here: render() gives every page its own, bound to it.
+        env.globals.update(safe_href=safe_href, config=self.config, timeline=timeline,
                            feeds_enabled=bool(self.config.base_url), urls=urls,
                            activity_chart=activity_chart,
                            month_names=timefmt.MONTHS, weekday_names=timefmt.WEEKDAYS,
                            significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
                            diff_side=diffview.side_by_side, diff_inline=diffview.inline,
                            diff_field=diffview.field, diff_describe=diffview.describe,
-                           diff_foldable=diffview.foldable, **self._globals)
+                           diff_foldable=diffview.foldable)
+        env.globals.update(self._globals)
         env.filters.update(helpers.filters(self.config))
         return env
 
@@ -201,7 +199,8 @@ class Theme:
         except Exception:
             # Rendered the way Jinja runs includes, the page fails again where the error is
             # (a put-in partial's is reported as the page's file otherwise), or, where only
-            # putting partials in failed, renders as Jinja would.
+            # putting partials in failed, renders as Jinja would. (A page's context must
+            # render twice alike: sitegen's hold lists, tuples and records, no iterators.)
             return self.plain_env.get_template(template).render(context)
 
     def problem_from(self, exc: jinja2.TemplateError, template: str) -> Problem:
