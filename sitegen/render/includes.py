@@ -189,9 +189,10 @@ def _free(node: nodes.Node, bound: Names) -> Names:
 
 
 class SaltedBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's file cache of compiled templates, with each entry valid only for the set of
-    template sources it was compiled from (``salt``): a page's compiled code holds its
-    partials, which Jinja's own check (the page's source alone) would not see change."""
+    """Jinja's file cache of compiled templates, with each entry valid only for what it was
+    compiled from (``salt``: every template's source, and the code that puts partials in):
+    a page's compiled code holds its partials, which Jinja's own check (the page's source
+    alone) would not see change."""
 
     def __init__(self, directory: str, salt: str):
         super().__init__(directory)
