@@ -28,7 +28,6 @@ reports the partial's own file and line (``Theme.render``).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -201,16 +200,3 @@ class SaltedBytecodeCache(jinja2.FileSystemBytecodeCache):
     def get_source_checksum(self, source: str) -> str:
         return hashlib.sha1(f"{self.salt}\0{source}".encode()).hexdigest()
 
-
-def sources_salt(folders: list[Any]) -> str:
-    """A digest of every template file in the lookup folders (name and bytes, in order)."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        root = folder / "templates"
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

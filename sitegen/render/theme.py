@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, problem
-from sitegen.fingerprint import code_version
+from sitegen.fingerprint import code_version, files_key
 
 if TYPE_CHECKING:
     import jinja2
@@ -77,7 +77,10 @@ class Theme:
                 self.compiled.mkdir(parents=True, exist_ok=True)
                 # What a page compiles to depends on its partials and on the code that
                 # puts them in.
-                salt = f"{code_version()}:{includes.sources_salt(self.folders)}"
+                templates = [path for folder in self.folders
+                             for path in sorted((folder / "templates").rglob("*"))
+                             if path.is_file()]
+                salt = f"{code_version()}:{files_key(templates)}"
                 cache = includes.SaltedBytecodeCache(str(self.compiled), salt)
             except OSError:  # a cache that cannot be written only costs time
                 cache = None
@@ -183,9 +186,9 @@ class Theme:
 
     def render(self, template: str, context: dict[str, Any]) -> str:
         """A page (``context`` holds its ``page_url``, and ``link_base`` if it may be served
-        at any URL). ``link`` and ``asset`` are bound to the page here, as plain functions:
-        the globals of the same names read the page from the template's context, which
-        Jinja copies for every call made inside a loop."""
+        at any URL). ``link`` and ``asset`` are bound to the page here, as plain functions
+        (which Jinja calls without copying the template's context, as it does for a
+        function reading the context inside a loop)."""
         base = context.get("link_base")
         if base is None:
             page_url = context["page_url"]
