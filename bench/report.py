@@ -49,19 +49,20 @@ def _args(args: dict[str, str]) -> list[str]:
 def dataset(data: dict[str, Any]) -> list[str]:
     lines = [f"### {data['name']}: {data['articles']:,} articles, {data['versions']:,} versions",
              "", f"Prepared in {data['prepared_s']:.2f} s ({data['prepared']}).", "",
-             "| build | wall s | CPU s | other CPU s | pages | pages/s | sitegen peak MiB | "
-             "with workers MiB | tree peak MiB | concurrent peak MiB | indexer s | "
-             "indexer peak MiB | index bytes (files) | largest page B | cache hits |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| build | wall s | CPU s | system s | other CPU s | pages | pages/s | "
+             "sitegen peak MiB | with workers MiB | tree peak MiB | concurrent peak MiB | "
+             "indexer s | indexer peak MiB | index bytes (files) | largest page B | cache hits |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in data["steps"]:
         if not s["ok"]:
-            lines.append(f"| {s['name']} | {_f(s['wall_s'])} | | | | | | | | | | | | | "
+            lines.append(f"| {s['name']} | {_f(s['wall_s'])} | | | | | | | | | | | | | | "
                          f"FAILED: {s['note']} |")
             continue
         index = (f"{s['index_bytes']:,} ({s['index_files']:,})" if s["index_bytes"]
                  else "–")
         lines.append(
-            f"| {s['name']} | {_f(s['wall_s'])} | {_f(s['cpu_s'])} | {_f(s['others_cpu_s'])} | "
+            f"| {s['name']} | {_f(s['wall_s'])} | {_f(s['cpu_s'])} | {_f(s.get('sys_s'))} | "
+            f"{_f(s['others_cpu_s'])} | "
             f"{s['pages']:,} | {_f(s['pages_per_s'], '.1f')} | "
             f"{_f(s['sitegen_peak_mib'], '.1f')} | {_f(s.get('sitegen_all_peak_mib'), '.1f')} | "
             f"{_f(s['tree_peak_mib'], '.1f')} | "
@@ -72,7 +73,8 @@ def dataset(data: dict[str, Any]) -> list[str]:
     if h.get("pages"):
         lines.append(
             f"| Hugo, same {h['pages']:,} version pages | {_f(h['wall_s'])} | {_f(h['cpu_s'])} "
-            f"| {_f(h['others_cpu_s'])} | {h['pages']:,} | {_f(h['pages'] / h['wall_s'], '.1f')}"
+            f"| {_f(h.get('sys_s'))} | {_f(h['others_cpu_s'])} | {h['pages']:,} | "
+            f"{_f(h['pages'] / h['wall_s'], '.1f')}"
             f" | – | – | {_f(h['peak_mib'], '.1f')} | – | – | – | – | – | – |")
     lines.append("")
     for s in data["steps"]:
@@ -112,11 +114,13 @@ def curve(report: dict[str, Any]) -> list[str]:
     points = report.get("curve", {}).get("points", [])
     if not points:
         return []
-    lines = ["| articles | build | wall s | CPU s | other CPU s | wall s per 1,000 articles | "
+    lines = ["| articles | build | wall s | CPU s | system s | other CPU s | "
+             "wall s per 1,000 articles | "
              "CPU s per 1,000 articles | sitegen peak MiB | indexer peak MiB |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {p['articles']:,} | {p['build']} | {_f(p['wall_s'])} | {_f(p.get('cpu_s'))} | "
-              f"{_f(p.get('others_cpu_s'))} | {_f(1000 * p['wall_s'] / p['articles'])} | "
+              f"{_f(p.get('sys_s'))} | {_f(p.get('others_cpu_s'))} | "
+              f"{_f(1000 * p['wall_s'] / p['articles'])} | "
               f"{_f(1000 * p['cpu_s'] / p['articles'] if p.get('cpu_s') else None)} | "
               f"{_f(p['sitegen_peak_mib'], '.1f')} | {_f(p['indexer_peak_mib'], '.1f')} |"
               for p in points]

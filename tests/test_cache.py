@@ -716,3 +716,19 @@ def test_a_build_with_nothing_to_do_right_after_a_change_saves_nothing(
     saved = record.stat().st_ino, record.stat().st_mtime_ns
     assert build(archive).rebuilt == 0
     assert (record.stat().st_ino, record.stat().st_mtime_ns) == saved
+
+
+def test_a_folder_is_made_with_its_parents_and_a_file_in_its_place_is_an_error(
+        tmp_path: Path) -> None:
+    made: set[str] = set()
+    output.write_file(tmp_path, "a/b/c/index.html", b"1", made)  # parents missing
+    output.write_file(tmp_path, "a/b/d/index.html", b"2", made)  # parent there
+    output.write_file(tmp_path, "a/b/d/other.html", b"3", set())  # folder there already
+    assert (tmp_path / "a/b/c/index.html").read_bytes() == b"1"
+    assert (tmp_path / "a/b/d/index.html").read_bytes() == b"2"
+    assert (tmp_path / "a/b/d/other.html").read_bytes() == b"3"
+    (tmp_path / "a/file").write_bytes(b"")
+    with pytest.raises(FileExistsError):
+        output.write_file(tmp_path, "a/file/index.html", b"4", set())
+    with pytest.raises(NotADirectoryError):
+        output.write_file(tmp_path, "a/file/x/index.html", b"5", set())
