@@ -84,7 +84,8 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
     assert steps["full, search"]["index_bytes"] > 0
     assert steps["full, search"]["indexer_peak_mib"] > 0
     assert steps["full, search"]["pages_per_s"] > 0
-    assert all(0 < s["sys_s"] < s["cpu_s"] for s in steps.values())  # the kernel's share
+    assert all(0 <= s["sys_s"] <= s["cpu_s"] for s in steps.values())  # the kernel's share
+    assert steps["full, no search"]["sys_s"] > 0  # hundreds of files created
     assert {p["sys_s"] for p in report["curve"]["points"]} == {
         steps["full, no search"]["sys_s"], steps["full, search"]["sys_s"]}
     assert report["machine"]["cores"] >= 1
