@@ -30,7 +30,7 @@ from sitegen.content.prefetch import Prefetch
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import load_source_meta
 from sitegen.errors import BuildError, Problem, SitegenError, problem
-from sitegen.fingerprint import Digests, code_version, digest_bytes, files_key, key, stable
+from sitegen.fingerprint import Digests, code_version, digest_bytes, key, stable
 from sitegen.model import SourceInfo
 from sitegen.output import (
     apply_changes,
@@ -83,11 +83,6 @@ def resolve_config(project: Path, base_url: str | None) -> Config:
     return config
 
 
-def theme_key(theme: Theme) -> str:
-    files = [p for folder in theme.folders for p in sorted(folder.rglob("*")) if p.is_file()]
-    return files_key(files)
-
-
 def _sources(project: Path, folders: list[tuple[str, Path]]
              ) -> tuple[dict[str, SourceInfo], list[Problem]]:
     infos, problems = {}, []
@@ -135,7 +130,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     theme = Theme(project, config)
     jobs = jobs or os.cpu_count() or 1
     quick = store.load_quick()
-    render_key = render_key_of(code_version(), stable(config), theme_key(theme), search)
+    render_key = render_key_of(code_version(), stable(config), theme.key, search)
 
     content = project / "content"
     if not content.is_dir():

@@ -189,7 +189,7 @@ def _free(node: nodes.Node, bound: Names) -> Names:
 
 class SaltedBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's file cache of compiled templates, with each entry valid only for what it was
-    compiled from (``salt``: every template's source, and the code that puts partials in):
+    compiled from (``salt``: every file of the theme, and the code that puts partials in):
     a page's compiled code holds its partials, which Jinja's own check (the page's source
     alone) would not see change."""
 

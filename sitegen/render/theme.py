@@ -66,6 +66,13 @@ class Theme:
         self._globals: dict[str, Any] = {}  # set_global's, for an environment made later
 
     @cached_property
+    def key(self) -> str:
+        """A hash of every file of the theme's folders (templates and static files): what
+        the output and the compiled templates depend on of the theme."""
+        return files_key([path for folder in self.folders
+                          for path in sorted(folder.rglob("*")) if path.is_file()])
+
+    @cached_property
     def env(self) -> jinja2.Environment:
         """The environment pages are rendered with: partials compiled into the pages that
         include them (``render.includes``), compiled templates kept in ``compiled``."""
@@ -77,11 +84,8 @@ class Theme:
                 self.compiled.mkdir(parents=True, exist_ok=True)
                 # What a page compiles to depends on its partials and on the code that
                 # puts them in.
-                templates = [path for folder in self.folders
-                             for path in sorted((folder / "templates").rglob("*"))
-                             if path.is_file()]
-                salt = f"{code_version()}:{files_key(templates)}"
-                cache = includes.SaltedBytecodeCache(str(self.compiled), salt)
+                cache = includes.SaltedBytecodeCache(str(self.compiled),
+                                                     f"{code_version()}:{self.key}")
             except OSError:  # a cache that cannot be written only costs time
                 cache = None
         return self._environment(includes.InliningEnvironment, cache)
@@ -119,7 +123,7 @@ class Theme:
             # A Theme lasts one build (or one worker's share of it): templates cannot change
             # under it, so Jinja need not stat every template file at every include.
             auto_reload=False,
-            bytecode_cache=cache,  # validated against the templates' sources when loaded
+            bytecode_cache=cache,  # validated against the theme's files when loaded
         )
         env.context_class = _context_class()
 
