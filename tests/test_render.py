@@ -236,3 +236,56 @@ def test_calls_from_templates_behave_as_with_jinjas_own_context(tmp_path: Path) 
     # Functions, builtins, bound methods and partials without a mark (plain, size, method,
     # part, stop; two of them also outside the loop) skip Jinja's own call; the rest take it.
     assert slow_calls == [8, 15], slow_calls
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<b>own</b>"
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [
+    "plain", "<script>alert('x') & \"y\"</script>", "", _Text("<i>sub</i>"), _Html(), 42, 2.5,
+    None, True, ["<a>"],
+])
+def test_output_escaping_gives_markupsafes_text(value: object) -> None:
+    from markupsafe import Markup, escape
+
+    from sitegen.render.runtime import escape_output
+
+    assert escape_output(value) == str(escape(value))
+    assert escape_output(Markup("<em>safe</em>")) == "<em>safe</em>"
+
+
+def test_theme_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> None:
+    """Both environments' templates, compiled afresh or loaded from the compiled-template
+    cache, find escape_output under the name their code outputs through, and render what
+    Jinja's own environment renders: escaped text, safe markup kept, undefined an error."""
+    import jinja2
+
+    from sitegen.config import Config
+    from sitegen.render.runtime import escape_output
+    from sitegen.render.theme import Theme
+
+    source = ("{% macro m(v) %}[{{ v }}]{% endmacro %}{% set s %}{{ text }}{% endset %}"
+              "{{ text }} {{ safe }} {{ obj }} {{ n }} {{ m(text) }} {{ s }} {{ text|e }}"
+              "{% autoescape false %}{{ text }}{% endautoescape %}")
+    write(tmp_path / "themes" / "default" / "templates" / "probe.html", source)
+    names = {"text": "<a href='x'>&</a>", "safe": jinja2.utils.markupsafe.Markup("<b>ok</b>"),
+             "obj": _Html(), "n": 3}
+    stock = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    expected = stock.from_string(source).render(names)
+    assert "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;" in expected
+    compiled = tmp_path / "compiled"
+    for _ in range(2):  # the second theme loads the page from the compiled-template cache
+        theme = Theme(tmp_path, Config(), compiled)
+        for env in (theme.env, theme.plain_env):
+            template = env.get_template("probe.html")
+            assert template.root_render_func.__globals__["escape"] is escape_output
+            assert template.render(names) == expected
+            with pytest.raises(jinja2.UndefinedError):
+                template.render({k: v for k, v in names.items() if k != "n"})
+    assert any(compiled.iterdir())

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-import types
-from functools import cache, cached_property, partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -111,7 +110,7 @@ class Theme:
         # hash), not Jinja2 and the renderers.
         import jinja2
 
-        from sitegen.render import charts, diffview, helpers, timefmt
+        from sitegen.render import charts, diffview, helpers, runtime, timefmt
 
         env = kind(
             loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
@@ -125,7 +124,8 @@ class Theme:
             auto_reload=False,
             bytecode_cache=cache,  # validated against the theme's files when loaded
         )
-        env.context_class = _context_class()
+        env.context_class = runtime.context_class()
+        env.template_class = runtime.template_class()
 
         @jinja2.pass_context
         def activity_chart(context: Any, activity: Any, scope_url: str) -> Markup:
@@ -231,39 +231,6 @@ class Theme:
             return path.relative_to(self.project).as_posix()
         except ValueError:
             return path.as_posix()
-
-
-# What a template may call that can carry no pass_context/pass_environment mark of its own
-# (a function, bound method or partial carries it as an attribute, checked at each call).
-_PLAIN = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, partial)
-
-
-@cache
-def _context_class() -> type:
-    """Jinja's template context, with a shorter path for calls to plain Python callables.
-
-    Every call in a template (``link(…)``, ``urls.version(…)``, ``diff_describe(…)``: about
-    fifty a page) goes through ``Context.call``, which looks twice for a mark asking for
-    the context and pops two keyword arguments before calling; for a plain function,
-    method or partial without a mark, this calls it at once, dropping the same two
-    arguments, with the same result. Everything else takes Jinja's own path."""
-    from jinja2.runtime import Context
-    from jinja2.utils import internalcode
-
-    class _Context(Context):
-        @internalcode  # left out of template tracebacks, as Jinja's own call is
-        def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-            if type(__obj) not in _PLAIN or hasattr(__obj, "jinja_pass_arg"):
-                return Context.call(__self, __obj, *args, **kwargs)
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:
-                return __self.environment.undefined(
-                    "value was undefined because a callable raised a StopIteration exception")
-
-    return _Context
 
 
 def _link(context: Any, target: str) -> str:
