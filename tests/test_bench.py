@@ -208,6 +208,11 @@ def test_breakdown_times_each_stage_and_puts_sitegen_back(tmp_path: Path) -> Non
                          "system 0.12 s), 10.000 ms a page")
     alone = breakdown.version_page_ms(timers, 36)
     assert lines[-1].startswith(f"ratio, a version page alone: {alone / 10:.2f}x; ")
+    templates = breakdown.templates_ms(timers, 36)
+    template_s = sum(v for k, v in timers.seconds.items() if k.startswith("template "))
+    assert templates == pytest.approx(1e3 * template_s / 36) and templates > alone / 10
+    assert f"the templates alone: {templates / 10:.2f}x" in lines[-1]
+    assert f"{run.result.files / 36:.2f} files written per version" in lines[-3]
 
 
 def test_breakdown_runs_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
