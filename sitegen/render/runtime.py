@@ -15,8 +15,13 @@ from markupsafe import Markup, escape
 
 try:
     from markupsafe import _escape_inner  # MarkupSafe 3: the C code inside its escape()
+
+    _FASTER = True
 except ImportError:  # MarkupSafe 2, whose escape() is C code: templates keep it as it is
-    _escape_inner = None
+    _FASTER = False
+
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
 
 # What a template may call that can carry no pass_context/pass_environment mark of its own
 # (a function, bound method or partial carries it as an attribute, checked at each call).
@@ -87,7 +92,7 @@ def template_class() -> type:
         @classmethod
         def _from_namespace(cls, environment: jinja2.Environment,
                             namespace: dict[str, Any], globals: Any) -> jinja2.Template:
-            namespace["escape"] = escape_output if _escape_inner is not None else escape
+            namespace["escape"] = escape_output if _FASTER else escape
             return super()._from_namespace(environment, namespace, globals)
 
     return _Template
