@@ -296,10 +296,9 @@ def test_theme_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> 
     cache, find escape_output under the name their code outputs through, and render what
     Jinja's own environment renders: escaped text, safe markup kept, undefined an error."""
     import jinja2
-
-    from sitegen.config import Config
     import markupsafe
 
+    from sitegen.config import Config
     from sitegen.render import runtime
     from sitegen.render.runtime import escape_output
     from sitegen.render.theme import Theme
