@@ -171,15 +171,19 @@ def version_page_ms(timers: Timers, versions: int) -> float:
     return 1e3 * (shared + template + write)
 
 
+def _template_seconds(timers: Timers) -> float:
+    return sum(v for k, v in timers.seconds.items() if k.startswith(TEMPLATE))
+
+
 def templates_ms(timers: Timers, versions: int) -> float:
     """Every template's time (list pages included) per version: what Jinja2 costs however
     cheap everything else became. A bound on the Hugo ratio: the ratio cannot fall below
     this over Hugo's time per page without fewer or cheaper pages."""
-    return 1e3 * sum(v for k, v in timers.seconds.items() if k.startswith(TEMPLATE)) / versions
+    return 1e3 * _template_seconds(timers) / versions
 
 
 def templates_share(timers: Timers, total: float) -> float:
-    return sum(v for k, v in timers.seconds.items() if k.startswith(TEMPLATE)) / total
+    return _template_seconds(timers) / total
 
 
 def report(run: Sitegen, hugo_run: Hugo | None) -> list[str]:

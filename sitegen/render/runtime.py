@@ -15,13 +15,9 @@ from markupsafe import Markup, escape
 
 try:
     from markupsafe import _escape_inner  # MarkupSafe 3: the C code inside its escape()
-
-    _FASTER = True
 except ImportError:  # MarkupSafe 2, whose escape() is C code: templates keep it as it is
-    _FASTER = False
-
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
+    _escape_inner = None
+_FASTER = _escape_inner is not None
 
 # What a template may call that can carry no pass_context/pass_environment mark of its own
 # (a function, bound method or partial carries it as an attribute, checked at each call).
@@ -56,8 +52,8 @@ def context_class() -> type:
     return _Context
 
 
-def escape_output(value: Any, _inner: Any = _escape_inner, _str: type = str,
-                  _markup: type = Markup) -> str:
+def _escape_output(value: Any, _inner: Any = _escape_inner, _str: type = str,
+                   _markup: type = Markup) -> str:
     """What ``{{ value }}`` writes in an autoescaped template: the text of
     ``markupsafe.escape(value)``, as a plain string.
 
@@ -80,6 +76,10 @@ def escape_output(value: Any, _inner: Any = _escape_inner, _str: type = str,
     return _inner(_str(value))
 
 
+# What templates escape their output with (markupsafe's own under MarkupSafe 2).
+escape_output = _escape_output if _FASTER else escape
+
+
 @cache
 def template_class() -> type:
     """Jinja's ``Template``, whose compiled code finds :func:`escape_output` under the name
@@ -92,7 +92,7 @@ def template_class() -> type:
         @classmethod
         def _from_namespace(cls, environment: jinja2.Environment,
                             namespace: dict[str, Any], globals: Any) -> jinja2.Template:
-            namespace["escape"] = escape_output if _FASTER else escape
+            namespace["escape"] = escape_output
             return super()._from_namespace(environment, namespace, globals)
 
     return _Template
