@@ -151,7 +151,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         # only because it was new at the last build, and still the same, is no reason to.)
         if digests.relearned:
             quick.digests = digests.used
-            store.save(quick, store.load()[1])
+            store.save(quick, store.load_state(quick))
         if store.unclaimed_file.exists():  # left by failed builds since the last good one
             store.forget_unused([ArticleRecord.of_keys(k, render_key) for k in keys.values()],
                                 [])
@@ -168,7 +168,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         store.folder.mkdir(parents=True, exist_ok=True)
     docs = Path(tempfile.mkdtemp(prefix=".sitegen-docs-",
                                  dir=store.folder if cache else output.parent))
-    entries = store.entries if cache else docs / ".entries"
+    entries = docs / ".entries"  # each article's feed entries, for this build's feeds
     indexing: stages.SearchParts | None = None
     tasks: list[job.Task] = []
     ahead: dict[int, search_ahead.Ahead] = {}
@@ -178,7 +178,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         if search and not full:
             ahead = search_ahead.start(store, quick, keys, by_key, infos, config,
                                        stages.search_runs(jobs))
-        state = State() if full else store.load()[1]
+        state = State() if full else store.load_state(quick)
         if state.build_id != quick.build_id:  # the record is unreadable: build everything
             full, state = True, State()
         # The record's million objects live as long as the build: out of the garbage
@@ -198,15 +198,16 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         reused = len(records)
 
         settings = job.Settings(project, config, search, render_key, staging, docs,
-                                store.diffs if cache else None, entries,
-                                store.templates if cache else None)
+                                store.diffs if cache else None, entries)
         template_problems: set[Problem] = set()
         job_writes = 0
         results = stages.run_jobs(tasks, settings, jobs, progress)
-        for task, (record, trouble, count) in zip(tasks, results, strict=True):
-            records[task.spec.key] = record
-            template_problems.update(trouble)
-            job_writes += count
+        for task, outcome in zip(tasks, results, strict=True):
+            records[task.spec.key] = outcome.record
+            template_problems.update(outcome.problems)
+            job_writes += outcome.written
+            if outcome.warning:
+                store.warnings.append(outcome.warning)
         if template_problems:
             raise BuildError(sorted(template_problems))
         for record in records.values():
@@ -218,17 +219,15 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         writer = stages.Writer(staging, state.files, full)
         missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
                                        render_key)
-        if missing:  # saved entries that went missing: build those articles again
-            again = [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
-                              records[k].pages, records[k].search_doc) for k in missing]
-            redone = stages.run_jobs(again, settings, jobs)
-            for task, (record, _, count) in zip(again, redone, strict=True):
-                records[task.spec.key] = record
-                job_writes += count
+        if missing:  # articles not rebuilt whose entries a feed needs: made now
+            store.warnings += stages.make_entries(
+                [job.Task(by_key[k], infos[by_key[k].source], records[k].content_key,
+                          records[k].pages, records[k].search_doc) for k in missing],
+                settings, jobs)
             if stages.scope_feeds(writer, config, catalog, state, records, entries,
-                                       render_key):
-                raise SitegenError("feed entries could not be saved in .sitegen-cache/; "
-                                   "check that it is writable, or build with --no-cache")
+                                  render_key):
+                raise SitegenError(f"feed entries could not be kept in {entries.parent}; "
+                                   "check that there is room on the disk")
         # Pagefind indexes the changed parts (in processes of its own) while the list pages
         # are made: every search document is written by now.
         indexing = stages.start_search(
@@ -239,8 +238,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
         pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
-        blocks = [(urls.article(r.summary.source, r.summary.id), r.sitemap)
-                  for r in records.values() if r.summary]
+        blocks = stages.sitemap_blocks(config, records)
         for path, data in hosting.host_files(config, lists, blocks).items():
             writer.add(path, data)
         progress("Indexing for search", 0, 1)
@@ -288,11 +286,10 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                      sources=sources_key, counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
-                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds,
-                     pickled=state.pickled))
+                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds))
     return BuildResult(
         **counts, seconds=time.perf_counter() - started, output=output,
-        warnings=hosting.warnings(config, size), skipped=sorted(problems),
+        warnings=[*store.warnings, *hosting.warnings(config, size)], skipped=sorted(problems),
         rebuilt=len(tasks), reused=reused, written=writer.written + job_writes,
         deleted=0 if full else len(gone))
 

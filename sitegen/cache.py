@@ -2,32 +2,43 @@
 
 It lets a build skip every article whose files did not change: neither parsed, nor diffed,
 nor rendered, nor written. It never changes what a build produces: a build with the cache
-gives the same bytes as one without (a test compares them). Anything unreadable or from
-another version of the format is ignored and rebuilt.
+gives the same bytes as one without (a test compares them).
+
+Nothing in it is trusted more than ``content/``: a contributor can commit a crafted cache, and
+CI restores it. So it holds data only, JSON decoded by msgspec into exactly the types below
+(anything else is refused), never code (no pickle, no marshal) and never markup: what a build
+writes from it (titles, URLs, times) is escaped where it is output, like text from
+``content/``, and a cached diff is used only if it is a diff of the very texts it belongs to
+(``sitegen.job.diffs_of``). Anything unreadable, from another version of the format, or not
+of these types is ignored, with a warning, and made again.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import operator
 import os
-import pickle
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from sitegen.errors import Problem
 from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
 
-FORMAT = 12
+FORMAT = 13
 FOLDER = ".sitegen-cache"
+# A cached blob is at most this large once decompressed: a crafted one cannot fill memory.
+BLOB_LIMIT = 256_000_000
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,13 +52,12 @@ class ArticleRecord:
     pages: dict[str, str]  # output path -> sha256 of its bytes
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
-    sitemap: str = ""  # its pages' sitemap lines (hosting.sitemap_block)
     size: int = 0  # bytes of its files in the output
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:
-        """A record of nothing but its keys: what names an article's saved diffs and feed
-        entries (see :meth:`Cache.forget_unused`)."""
+        """A record of nothing but its keys: what names an article's saved diffs (see
+        :meth:`Cache.forget_unused`)."""
         return cls(content_key, render_key, None, [], {}, None)
 
     @property
@@ -57,9 +67,8 @@ class ArticleRecord:
 
     @property
     def entries_key(self) -> str:
-        """What names its saved feed entries: its content, the code and the configuration
-        (they hold absolute links made from base_url: two outputs built with different
-        --base-url share the cache), not the theme."""
+        """What its feed entries are made from: its content, the code and the configuration
+        (they hold absolute links made from base_url), not the theme."""
         return digest_bytes(f"{self.content_key}/{feeds_part(self.render_key)}".encode())
 
     def seal(self) -> None:
@@ -105,29 +114,13 @@ class State:
     files: dict[str, str] = field(default_factory=dict)
     search_keys: dict[int, str] = field(default_factory=dict)  # part of the index -> key
     feeds: dict[str, str] = field(default_factory=dict)  # a scope's feed -> key of its inputs
-    # The records as they were loaded, pickled: an unchanged record is saved again as these
-    # bytes, not pickled afresh (most records are unchanged from one build to the next).
-    pickled: dict[str, tuple[ArticleRecord, bytes]] = field(default_factory=dict, repr=False,
-                                                             compare=False)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Each record pickled on its own: the record is saved after every build."""
-        records: dict[str, bytes] = {}
-        for name, record in self.articles.items():
-            known = self.pickled.get(name)
-            records[name] = (known[1] if known is not None and known[0] is record
-                             else pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-        return {"build_id": self.build_id, "records": records, "lists": self.lists,
-                "files": self.files, "search_keys": self.search_keys, "feeds": self.feeds}
 
-    def __setstate__(self, saved: dict[str, Any]) -> None:
-        self.build_id, self.lists = saved["build_id"], saved["lists"]
-        self.search_keys, self.files = saved["search_keys"], saved["files"]
-        self.feeds = saved["feeds"]
-        self.articles, self.pickled = {}, {}
-        for name, data in saved["records"].items():
-            record = self.articles[name] = pickle.loads(data)
-            self.pickled[name] = (record, data)
+class _Format(msgspec.Struct):
+    """The first field of the first line, read before the rest is decoded as a Quick: a
+    record of another format is ignored without a word."""
+
+    format: int = 0
 
 
 class Cache:
@@ -138,23 +131,11 @@ class Cache:
         self.folder = project / FOLDER
         self.enabled = enabled
         self.name = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:12]
-        # Where the record's file (by its identity) had its State, as load_quick saw it: the
-        # whole record is then read from there, the Quick not unpickled twice (0.08 s at
-        # 10,000 articles).
-        self._state_at: tuple[tuple[int, int, int, int], int, Quick] | None = None
+        self.warnings: list[str] = []  # what was found unusable, for the build to report
 
     @property
     def diffs(self) -> Path:
         return self.folder / "diffs"
-
-    @property
-    def entries(self) -> Path:
-        return self.folder / "entries"
-
-    @property
-    def templates(self) -> Path:
-        """Jinja's compiled templates (each checked against its source when loaded)."""
-        return self.folder / "templates"
 
     @property
     def search_docs(self) -> Path:
@@ -162,15 +143,19 @@ class Cache:
 
     @property
     def state_file(self) -> Path:
-        return self.folder / f"state-{self.name}.pickle"
+        return self.folder / f"state-{self.name}.json"
 
     @property
     def unclaimed_file(self) -> Path:
         return self.folder / f"unclaimed-{self.name}.txt"
 
+    def warn(self, path: Path, why: str) -> None:
+        self.warnings.append(f"{FOLDER}/{path.relative_to(self.folder).as_posix()} was "
+                             f"ignored ({why}); what it held is made again")
+
     def note_unclaimed(self, made: list[tuple[str, str]] | None) -> None:
-        """Remember the (content key, render key) of articles whose diffs and feed entries
-        a failed build saved, which no record names; None forgets them all."""
+        """Remember the (content key, render key) of articles whose diffs a failed build
+        saved, which no record names; None forgets them all."""
         if not self.enabled:
             return
         if made is None:
@@ -185,104 +170,99 @@ class Cache:
         """What :meth:`note_unclaimed` remembered, as records of nothing but their keys."""
         try:
             lines = self.unclaimed_file.read_text(encoding="utf-8").split()
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return []
         return [ArticleRecord.of_keys(content, render)
                 for content, render in zip(lines[::2], lines[1::2], strict=False)]
 
     def forget_unused(self, records: Iterable[ArticleRecord],
                       previous: Iterable[ArticleRecord] | None) -> None:
-        """Drop cached diffs and feed entries that no article uses any more: those the
-        ``previous`` records and failed builds since (:meth:`note_unclaimed`) used and
-        ``records`` do not, or, with no previous build, any in the cache (a full sweep, which
-        costs a listing of every blob)."""
+        """Drop cached diffs that no article uses any more: those the ``previous`` records
+        and failed builds since (:meth:`note_unclaimed`) used and ``records`` do not, or,
+        with no previous build, any in the cache (a full sweep, which costs a listing of
+        every blob)."""
         if not self.enabled:
             return
-        records = list(records)
-        previous = None if previous is None else [*previous, *self.unclaimed()]
-        for folder, kind, field_ in ((self.diffs, "diffs", "diffs_key"),
-                                     (self.entries, "entries", "entries_key")):
-            name = operator.attrgetter(field_)
-            keys = {name(r) for r in records}
-            if previous is not None:
-                for gone in {name(r) for r in previous} - keys:
-                    blob_path(folder, gone, kind).unlink(missing_ok=True)
-                continue
-            for blob in folder.glob("*/*") if folder.exists() else []:
-                if blob.stem not in keys:
+        name = operator.attrgetter("diffs_key")
+        keys = {name(r) for r in records}
+        if previous is not None:
+            for gone in {name(r) for r in [*previous, *self.unclaimed()]} - keys:
+                blob_path(self.diffs, gone).unlink(missing_ok=True)
+        elif self.diffs.exists():
+            for blob in self.diffs.glob("*/*"):
+                if blob.name.split(".", 1)[0] not in keys:
                     blob.unlink(missing_ok=True)
         self.note_unclaimed(None)
 
     def load_quick(self) -> Quick:
-        """The summary of the last build (empty if there is none, or it cannot be read)."""
-        quick, _ = self._load(whole=False)
-        return quick
-
-    def load(self) -> tuple[Quick, State]:
-        """The summary and the whole record of the last build."""
-        return self._load(whole=True)
-
-    def _load(self, whole: bool) -> tuple[Quick, State]:
+        """The summary of the last build (empty if there is none, or it cannot be used)."""
         if not self.enabled:
-            return Quick(), State()
+            return Quick()
         try:
-            with self.state_file.open("rb") as handle, _no_gc():
-                known, self._state_at = self._state_at, None
-                identity = _identity(os.fstat(handle.fileno()))
-                if whole and known is not None and known[0] == identity:
-                    handle.seek(known[1])
-                    quick = known[2]
-                else:
-                    quick = pickle.load(handle)
-                if not (isinstance(quick, Quick) and quick.format == FORMAT):
-                    return Quick(), State()  # another version's record: not even read on
-                if whole:
-                    state = pickle.load(handle)
-                else:
-                    self._state_at, state = (identity, handle.tell(), quick), State()
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-                TypeError, ValueError, KeyError):
-            return Quick(), State()
-        if not isinstance(state, State) or (whole and state.build_id != quick.build_id):
-            return Quick(), State()
-        return quick, state
+            with self.state_file.open("rb") as handle:
+                first = handle.readline()
+        except FileNotFoundError:
+            return Quick()
+        except OSError as exc:
+            self.warn(self.state_file, exc.strerror or str(exc))
+            return Quick()
+        try:
+            if msgspec.json.decode(first, type=_Format).format != FORMAT:
+                return Quick()  # another version's record: not even read on
+            return msgspec.json.decode(first, type=Quick)
+        except msgspec.DecodeError as exc:
+            self.warn(self.state_file, f"not a record of a build: {exc}")
+            return Quick()
+
+    def load_state(self, quick: Quick) -> State:
+        """The whole record of the build ``quick`` (from :meth:`load_quick`) summarises; an
+        empty one if the file no longer holds it."""
+        if not (self.enabled and quick.build_id):
+            return State()
+        try:
+            with self.state_file.open("rb") as handle:
+                handle.readline()
+                state = msgspec.json.decode(handle.read(), type=State)
+        except OSError as exc:
+            self.warn(self.state_file, exc.strerror or str(exc))
+            return State()
+        except msgspec.DecodeError as exc:
+            self.warn(self.state_file, f"not a record of a build: {exc}")
+            return State()
+        return state if state.build_id == quick.build_id else State()
 
     def save(self, quick: Quick, state: State) -> None:
         if not self.enabled:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n")
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".state-")
-        with os.fdopen(fd, "wb") as handle, _no_gc():
-            pickle.dump(quick, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.state_file)
+        data = msgspec.json.encode(quick) + b"\n" + msgspec.json.encode(state) + b"\n"
+        _write_atomically(self.state_file, data)
+        # The record of sitegen before 0.2 (a pickle: never read, so no longer kept).
+        (self.folder / f"state-{self.name}.pickle").unlink(missing_ok=True)
 
 
-def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
-    """A file's identity: a record saved since (a new file, renamed over) differs."""
-    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The garbage collector paused: loading a record makes millions of objects, none of
-    them garbage, and the collector would otherwise walk them again and again (3x slower)."""
-    enabled = gc.isenabled()
-    gc.disable()
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a new file renamed over it (workers write blobs
+    concurrently; a reader sees the old file or the new one, never half of one)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def render_key_of(code: str, config: Any, theme: str, search: bool) -> str:
     """A build's render key, in three parts, each a hash: of the code; of the code and the
     configuration; of the theme and the search option. An article is rendered again when
     any part changes, and what the cache keeps of it is named by the parts it depends on
-    (``ArticleRecord.diffs_key``, ``entries_key``): a new version of sitegen diffs again,
-    a theme change only renders again."""
+    (``ArticleRecord.diffs_key``): a new version of sitegen diffs again, a theme change only
+    renders again."""
     return ".".join((key(code)[:20], key(code, config)[:20], key(theme, search)[:20]))
 
 
@@ -296,23 +276,32 @@ def feeds_part(render_key: str) -> str:
     return render_key.rsplit(".", 1)[0]
 
 
-def blob_path(folder: Path, name: str, kind: str) -> Path:
-    """Where the cache keeps what was made of one article's content: its ``diffs`` or its
-    feed ``entries`` (``name`` is the record's ``diffs_key`` or ``entries_key``)."""
-    return folder / name[:2] / f"{name}.{kind}"
+def blob_path(folder: Path, name: str) -> Path:
+    """Where the cache keeps the diffs of one article's content (``name`` is the record's
+    ``diffs_key``)."""
+    return folder / name[:2] / f"{name}.json.z"
 
 
 def save_blob(path: Path, value: Any) -> None:
-    """Write a compressed pickle atomically (workers write these concurrently)."""
+    """Write ``value`` as compressed JSON, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".blob-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
-    os.replace(tmp, path)
+    _write_atomically(path, zlib.compress(msgspec.json.encode(value), 1))
 
 
-def load_blob(path: Path) -> Any:
-    with contextlib.suppress(OSError, zlib.error, pickle.UnpicklingError, EOFError,
-                             AttributeError, ImportError, TypeError, ValueError):
-        return pickle.loads(zlib.decompress(path.read_bytes()))
-    return None
+def load_blob(path: Path, kind: type[T]) -> tuple[T | None, str | None]:
+    """What :func:`save_blob` wrote, if it is a ``kind``: (the value, None), (None, None) if
+    there is no such file, or (None, why it cannot be used)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    try:
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(data, BLOB_LIMIT)
+        if inflate.unconsumed_tail or not inflate.eof:
+            return None, "not a whole compressed blob, or larger than the limit"
+        return msgspec.json.decode(raw, type=kind), None
+    except (zlib.error, msgspec.DecodeError) as exc:
+        return None, str(exc)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
-from sitegen import feeds, hosting, urls
+from sitegen import feeds, urls
 from sitegen.cache import ArticleRecord, blob_path, load_blob, save_blob
 from sitegen.config import Config
 from sitegen.content.loader import ArticleFiles, load_article
@@ -23,7 +24,7 @@ from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.output import write_file
 from sitegen.pages import Page
-from sitegen.pages.articles import article_pages, sitemap_entries
+from sitegen.pages.articles import article_pages
 from sitegen.render.theme import Theme
 from sitegen.search import document, document_path
 
@@ -39,8 +40,7 @@ class Settings:
     site: Path  # staging folder for pages
     docs: Path  # staging folder for search documents
     diffs: Path | None  # the diff cache, None when caching is off
-    entries: Path  # where each article's feed entries are kept for the scope feeds
-    templates: Path | None = None  # where compiled templates are kept, None when caching is off
+    entries: Path  # where this build's jobs keep each article's feed entries for the scope feeds
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,18 @@ _theme: Theme | None = None
 def init(settings: Settings) -> None:
     """Set up a worker (or the main process) for a build's jobs. A process that is set up
     for these settings already (the main process again, or a worker forked from it) keeps
-    its theme and the templates it has compiled."""
+    its theme and the templates it has compiled, and so does one whose next build has the
+    same theme and configuration (a preview server's): templates are compiled in memory
+    only, never kept on disk."""
     global _settings, _theme
     if settings == _settings and _theme is not None:
         return
     _settings = settings
     _made.clear()
-    _theme = Theme(settings.project, settings.config, settings.templates)
+    theme = Theme(settings.project, settings.config)
+    if _theme is None or (_theme.project, _theme.config, _theme.key) != (
+            theme.project, theme.config, theme.key):
+        _theme = theme
     _theme.set_global("search_enabled", settings.search)
 
 
@@ -77,7 +82,8 @@ def _write(root: Path, rel: str, data: bytes) -> None:
 
 
 def entries_blob(folder: Path, record: ArticleRecord) -> Path:
-    return blob_path(folder, record.entries_key, "entries")
+    """Where this build's job keeps the article's feed entries, for the scope feeds."""
+    return folder / f"{record.entries_key}.json.z"
 
 
 def pairs(count: int) -> list[tuple[int, int]]:
@@ -88,23 +94,38 @@ def pairs(count: int) -> list[tuple[int, int]]:
 
 
 def diffs_of(article: Article, name: str, folder: Path | None
-             ) -> dict[tuple[int, int], Diff]:
+             ) -> tuple[dict[tuple[int, int], Diff], str | None]:
     """The article's diffs, from the cache when this content was diffed by this code before
     (``name`` is the record's ``diffs_key``): a template change re-renders without
-    re-diffing."""
-    blob = blob_path(folder, name, "diffs") if folder else None
-    if blob is not None:
-        cached = load_blob(blob)
-        if isinstance(cached, dict):
-            return cached
+    re-diffing. Also why a cached blob was not used, if it was there and unusable."""
+    blob = blob_path(folder, name) if folder else None
     versions = article.versions
-    diffs = {(a, b): diff_versions(versions[a], versions[b]) for a, b in pairs(len(versions))}
+    wanted = pairs(len(versions))
+    unusable = None
     if blob is not None:
-        save_blob(blob, diffs)
-    return diffs
+        cached, unusable = load_blob(blob, list[tuple[int, int, Diff]])
+        if cached is not None:
+            found = {(a, b): diff for a, b, diff in cached}
+            if sorted(found) == sorted(wanted) and all(
+                    diff.holds(versions[a], versions[b]) for (a, b), diff in found.items()):
+                return found, None
+            unusable = "not the diffs of this article's versions"
+    diffs = {(a, b): diff_versions(versions[a], versions[b]) for a, b in wanted}
+    if blob is not None:
+        save_blob(blob, [(a, b, diff) for (a, b), diff in diffs.items()])
+    return diffs, unusable and f"{blob_path(Path('diffs'), name).as_posix()}: {unusable}"
 
 
-def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
+class Outcome(NamedTuple):
+    """What one article's job sends back."""
+
+    record: ArticleRecord
+    problems: list[Problem]  # of the templates (the content's are in the record)
+    written: int  # files written
+    warning: str | None = None  # a cached blob that was not used, and why
+
+
+def run(task: Task) -> Outcome:
     """Build one article: its record, any template problems, and how many files it wrote."""
     assert _settings is not None and _theme is not None, "init() first"
     settings, theme = _settings, _theme
@@ -112,12 +133,11 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
     article, problems = load_article(task.spec, max_bytes)
     record = ArticleRecord(task.content_key, settings.render_key, None, problems, {}, None)
     if article is None:
-        return record, [], 0
+        return Outcome(record, [], 0)
     written = 0
-    diffs = diffs_of(article, record.diffs_key, settings.diffs)
+    diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
     record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1},
                                        task.content_key)
-    record.sitemap = hosting.sitemap_block(settings.config, sitemap_entries(record.summary))
     template_problems: set[Problem] = set()
     for page in article_pages(article, task.source, diffs, record.summary):
         try:
@@ -134,11 +154,8 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
             _write(settings.site, path, data)
             written += 1
     if settings.config.base_url:
-        blob = entries_blob(settings.entries, record)
-        made = load_blob(blob)  # made for this content, code and configuration before
-        if not isinstance(made, list):
-            made = feeds.entries(article, task.source, diffs, settings.config)
-            save_blob(blob, made)
+        made = feeds.entries(article, task.source, diffs, settings.config)
+        save_blob(entries_blob(settings.entries, record), made)
         latest = feeds.newest(made, settings.config.feed_entries)
         files = feeds.feed_files(
             settings.config, urls.article(article.source, article.id) + "feed",
@@ -159,11 +176,30 @@ def run(task: Task) -> tuple[ArticleRecord, list[Problem], int]:
         if record.search_doc != task.old_search_doc:
             _write(settings.docs, document_path(task.spec.key), data)
     record.seal()
-    return record, sorted(template_problems), written
+    return Outcome(record, sorted(template_problems), written, unusable)
 
 
-def run_many(tasks: list[Task]) -> list[tuple[ArticleRecord, list[Problem], int]]:
+def run_many(tasks: list[Task]) -> list[Outcome]:
     return [run(task) for task in tasks]
+
+
+def entries_many(tasks: list[Task]) -> list[str | None]:
+    """Make the feed entries of articles this build did not rebuild (for the scope feeds:
+    entries are kept only for the build that made them, never read from the cache, since
+    they are HTML); for each, a cached blob that was not used, and why."""
+    assert _settings is not None, "init() first"
+    settings, found = _settings, []
+    for task in tasks:
+        article, _ = load_article(task.spec, settings.config.max_file_size)
+        record = ArticleRecord.of_keys(task.content_key, settings.render_key)
+        if article is None:  # its record says it has a summary: its files changed since
+            found.append(f"{task.spec.key} changed during the build")
+            continue
+        diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
+        save_blob(entries_blob(settings.entries, record),
+                  feeds.entries(article, task.source, diffs, settings.config))
+        found.append(unusable)
+    return found
 
 
 def render_lists(pages: list[tuple[str, Page, str | None]]
@@ -187,4 +223,4 @@ def render_lists(pages: list[tuple[str, Page, str | None]]
     return out
 
 
-__all__ = ["Settings", "Task", "init", "load_blob", "run", "run_many", "save_blob"]
+__all__ = ["Outcome", "Settings", "Task", "entries_many", "init", "run", "run_many"]

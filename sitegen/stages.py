@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen import feeds, job, search_ahead, urls
+from sitegen import feeds, hosting, job, search_ahead, urls
 from sitegen.cache import ArticleRecord, Cache, ListScope, State, feeds_part, load_blob
 from sitegen.config import Config
 from sitegen.errors import BuildError, Problem, SitegenError
@@ -24,6 +24,7 @@ from sitegen.fingerprint import digest_bytes, key, stable
 from sitegen.model import Catalog, SourceInfo, SourceSummary
 from sitegen.output import make_folder, write_file
 from sitegen.pages import Page
+from sitegen.pages.articles import sitemap_entries
 from sitegen.pages.lists import list_scopes
 from sitegen.search import Indexing, close_all, document_path, part_of, shard_count, shard_of
 
@@ -73,8 +74,14 @@ def map_chunks(work: Callable[[list[T]], list[R]], items: list[T], settings: job
 
 
 def run_jobs(tasks: list[job.Task], settings: job.Settings, jobs: int,
-              progress: Progress = quiet) -> list[tuple[ArticleRecord, list[Problem], int]]:
+              progress: Progress = quiet) -> list[job.Outcome]:
     return map_chunks(job.run_many, tasks, settings, jobs, progress, "Building articles")
+
+
+def make_entries(tasks: list[job.Task], settings: job.Settings, jobs: int) -> list[str]:
+    """The feed entries of articles this build did not rebuild (``job.entries_many``); what
+    it found unusable in the cache."""
+    return [w for w in map_chunks(job.entries_many, tasks, settings, jobs) if w]
 
 
 class Writer:
@@ -103,7 +110,8 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
                 records: dict[str, ArticleRecord], folder: Path, render_key: str
                 ) -> list[str]:
     """The feeds of the whole archive, of each source and of headline rewrites; returns the
-    articles whose saved entries are missing (nothing is written then). A feed whose
+    articles whose entries this build has not made (nothing is written then: see
+    :func:`make_entries`). A feed whose
     entries and settings are those of the last build is not made again (``state.feeds``
     holds the key of each feed's inputs): one new version changes two or three feeds."""
     if not config.base_url:
@@ -153,8 +161,8 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
     loaded: dict[str, dict[int, feeds.Entry]] = {}
     missing = []
     for article in sorted(needed):
-        made = load_blob(job.entries_blob(folder, records[article]))
-        if not isinstance(made, list):
+        made, _ = load_blob(job.entries_blob(folder, records[article]), list[feeds.Entry])
+        if made is None:
             missing.append(article)
             continue
         loaded[article] = {e.number: e for e in made}
@@ -168,6 +176,14 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
             writer.add(path, data)
     state.feeds = keys
     return []
+
+
+def sitemap_blocks(config: Config, records: dict[str, ArticleRecord]) -> list[tuple[str, str]]:
+    """Each article's sitemap lines (``hosting.sitemap_block``), made from its summary: the
+    cache keeps no markup."""
+    return [(urls.article(r.summary.source, r.summary.id),
+             hosting.sitemap_block(config, sitemap_entries(r.summary)))
+            for r in records.values() if r.summary]
 
 
 def disk_size(output: Path, paths: Iterable[str]) -> int:

@@ -2,19 +2,21 @@
 
 Every diff must give back both texts exactly (equal + delete parts: the old one; equal +
 insert parts: the new one, moves included), a text diffed with itself is all equal with
-significance "none", and diffs survive JSON and pickle unchanged.
+significance "none", diffs survive JSON, pickle and the build cache's typed JSON unchanged,
+and a diff holds (``Diff.holds``) exactly the versions it was made from.
 """
-
-
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
+from types import SimpleNamespace
 
+import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.diff import Diff, diff_field, diff_texts
+from sitegen.diff import Diff, diff_field, diff_texts, diff_versions
 from sitegen.diff import html as diff_html
 from sitegen.diff import text as diff_text
 from sitegen.diff.tokens import tokenize
@@ -180,6 +182,49 @@ def test_json_and_pickle_round_trip(texts: tuple[str, str]) -> None:
     diff = diff_texts(*texts)
     assert Diff.from_json(diff.to_json()) == diff
     assert pickle.loads(pickle.dumps(diff)) == diff
+    assert msgspec.json.decode(msgspec.json.encode(diff), type=Diff) == diff
+
+
+def version(title: str, body: str, url: str | None, byline: str | None) -> SimpleNamespace:
+    return SimpleNamespace(title=title, body=body, url=url, byline=byline)
+
+
+FIELD = st.one_of(st.none(), st.sampled_from(["https://a.example/1", "https://a.example/2",
+                                              "By A", "By B", ""]))
+
+
+@SETTINGS
+@given(pair(), st.sampled_from(["Old", "New", "new"]), FIELD, FIELD)
+def test_a_diff_holds_its_versions_and_no_others(texts: tuple[str, str], title: str,
+                                                 url: str | None, byline: str | None) -> None:
+    old = version("Old", texts[0], "https://a.example/1", "By A")
+    new = version(title, texts[1], url, byline)
+    diff = diff_versions(old, new)
+    assert diff.holds(old, new)
+    assert msgspec.json.decode(msgspec.json.encode(diff), type=Diff).holds(old, new)
+    assert not diff.holds(version("Other", texts[0], old.url, old.byline), new)
+    assert not diff.holds(old, version(new.title, texts[1] + "x", new.url, new.byline))
+    if texts[0] != texts[1]:
+        assert not diff.holds(new, old)
+
+
+@SETTINGS
+@given(pair(), st.data())
+def test_any_part_changed_in_a_diff_is_seen(texts: tuple[str, str], data: st.DataObject) -> None:
+    """A diff whose text was altered anywhere (as a crafted cache might) does not hold."""
+    old, new = version("T", texts[0], None, None), version("T", texts[1], None, None)
+    diff = diff_versions(old, new)
+    spots = [(n, k) for n, op in enumerate(diff.blocks) for k in range(len(op.parts))]
+    if not spots:
+        return
+    n, k = data.draw(st.sampled_from(spots))
+    op = diff.blocks[n]
+    part = op.parts[k]
+    side = data.draw(st.sampled_from(["old", "new"]))
+    changed = dataclasses.replace(part, **{side: getattr(part, side) + "!"})
+    parts = (*op.parts[:k], changed, *op.parts[k + 1:])
+    blocks = (*diff.blocks[:n], dataclasses.replace(op, parts=parts), *diff.blocks[n + 1:])
+    assert not dataclasses.replace(diff, blocks=blocks).holds(old, new)
 
 
 @SETTINGS

@@ -343,23 +343,24 @@ def watch_runs(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Indexing], list[In
 
     early: list[Indexing] = []
     used: list[Indexing] = []
-    real_ahead, real_result, real_load = search_ahead.start, Indexing.result, cache.Cache.load
+    real_ahead, real_result, real_load = (search_ahead.start, Indexing.result,
+                                          cache.Cache.load_state)
 
     def ahead(*args, **kwargs):  # type: ignore[no-untyped-def]
         started = real_ahead(*args, **kwargs)
         early.extend(a.part for a in started.values())
         return started
 
-    def load(self):  # type: ignore[no-untyped-def]
+    def load(self, quick):  # type: ignore[no-untyped-def]
         assert all(part.started for part in early)  # started before the record is read
-        return real_load(self)
+        return real_load(self, quick)
 
     def result(self: Indexing):  # type: ignore[no-untyped-def]
         used.append(self)
         return real_result(self)
 
     monkeypatch.setattr(search_ahead, "start", ahead)
-    monkeypatch.setattr(cache.Cache, "load", load)
+    monkeypatch.setattr(cache.Cache, "load_state", load)
     monkeypatch.setattr(Indexing, "result", result)
     return early, used
 

@@ -141,6 +141,50 @@ class Diff:
     def new_text(self) -> str:
         return "".join(p.new for op in self.blocks for p in op.parts if p.op != DELETE)
 
+    def holds(self, old: Any, new: Any) -> bool:
+        """Whether this is a diff of the versions ``old`` and ``new`` (anything with their
+        ``title``, ``body``, ``url`` and ``byline``), as far as its text goes: every part and
+        block holds their texts exactly, each block once and in order, with known operations
+        only. A diff read back from the build cache is used only if it holds: a damaged or
+        crafted one would otherwise show a change that never happened."""
+        if self.significance not in SIGNIFICANCE:
+            return False
+        sides: tuple[list[Block], list[Block]] = ([], [])
+        for n, op in enumerate(self.blocks):
+            moved = op.op in ("move_out", "move_in")
+            if (op.op not in OPS
+                    or not all(map(_part_holds, op.parts)) or not all(map(_part_holds, op.inner))
+                    or not _SHAPES[op.op](op)
+                    or moved != (op.move is not None)
+                    or (moved and not (0 <= op.move < len(self.blocks)  # type: ignore[operator]
+                                       and self.blocks[op.move].move == n))  # type: ignore[index]
+                    or _parts_text(op.parts, "old") != "".join(b.text for b in op.old)
+                    or _parts_text(op.parts, "new") != "".join(b.text for b in op.new)):
+                return False
+            sides[0].extend(op.old)
+            sides[1].extend(op.new)
+        for blocks, body in zip(sides, (old.body, new.body), strict=True):
+            blocks.sort(key=operator.attrgetter("index"))
+            if ([b.index for b in blocks] != list(range(len(blocks)))
+                    or "".join(b.text for b in blocks) != body):
+                return False
+        changes = {c.name: c for c in self.field_changes}
+        if len(changes) != len(self.field_changes) or not set(changes) <= {"url", "byline"}:
+            return False
+        for name, change in (("title", self.title), *((f, changes.get(f)) for f in
+                                                      ("url", "byline"))):
+            was, now = getattr(old, name), getattr(new, name)
+            if change is None:
+                if was != now:
+                    return False
+            elif (change.name != name or (change.old, change.new) != (was, now)
+                  or change.significance not in SIGNIFICANCE
+                  or not all(map(_part_holds, change.parts))
+                  or _parts_text(change.parts, "old") != (was or "")
+                  or _parts_text(change.parts, "new") != (now or "")):
+                return False
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
@@ -169,6 +213,23 @@ class Diff:
     @classmethod
     def from_json(cls, text: str) -> Diff:
         return cls.from_dict(json.loads(text))
+
+
+def _part_holds(part: Part) -> bool:
+    """A known operation, with no text on the side it is not on."""
+    return (part.op == EQUAL or (part.op == DELETE and not part.new)
+            or (part.op == INSERT and not part.old))
+
+
+# What each block operation holds: blocks on which sides, parts of which kinds.
+_SHAPES = {
+    "equal": lambda op: bool(op.old and op.new) and all(p.op == EQUAL for p in op.parts),
+    "changed": lambda op: bool(op.old or op.new),
+    "deleted": lambda op: bool(op.old) and not op.new and all(p.op == DELETE for p in op.parts),
+    "inserted": lambda op: bool(op.new) and not op.old and all(p.op == INSERT for p in op.parts),
+    "move_out": lambda op: bool(op.old) and not op.new and all(p.op == DELETE for p in op.parts),
+    "move_in": lambda op: bool(op.new) and not op.old and all(p.op == INSERT for p in op.parts),
+}
 
 
 def _pickled_by_fields(kind: type) -> None:

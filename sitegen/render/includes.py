@@ -18,16 +18,12 @@ the blocks of a child template, stay as they are. Everything else stays an inclu
 independent review found each of these cases rendering differently before it was ruled
 out; tests/test_includes.py holds them.
 
-Two things change, and the theme deals with both: a compiled page now depends on its
-partials' sources and on this code too, so its bytecode cache is keyed by both
-(``SaltedBytecodeCache``); and an error inside a put-in partial would be reported with the
-page's file name, so a page that fails is rendered again by a plain environment, which
-reports the partial's own file and line (``Theme.render``).
+One thing changes, and the theme deals with it: an error inside a put-in partial would be
+reported with the page's file name, so a page that fails is rendered again by a plain
+environment, which reports the partial's own file and line (``Theme.render``).
 """
 
 from __future__ import annotations
-
-import hashlib
 
 import jinja2
 from jinja2 import nodes
@@ -185,18 +181,3 @@ def _free(node: nodes.Node, bound: Names) -> Names:
             if isinstance(child, nodes.Node):
                 found |= _free(child, inner)
     return frozenset(found)
-
-
-class SaltedBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's file cache of compiled templates, with each entry valid only for what it was
-    compiled from (``salt``: every file of the theme, and the code that puts partials in):
-    a page's compiled code holds its partials, which Jinja's own check (the page's source
-    alone) would not see change."""
-
-    def __init__(self, directory: str, salt: str):
-        super().__init__(directory)
-        self.salt = salt
-
-    def get_source_checksum(self, source: str) -> str:
-        return hashlib.sha1(f"{self.salt}\0{source}".encode()).hexdigest()
-

@@ -53,7 +53,13 @@ function excerptNodes(html) {
   return out;
 }
 
+/** A link to a page of the archive: ``path`` is relative to its root. Anything else (a
+ * scheme, a host, "..") is shown as text: the index is made from documents that a build can
+ * take from the cache, which is trusted no more than the content. */
 function link(path, text) {
+  if (!/^[A-Za-z0-9_~-][A-Za-z0-9._~\/-]*$|^$/.test(path) || path.split("/").includes("..")) {
+    return el("span", {}, text);
+  }
   return el("a", { href: new URL(path, root).href }, text);
 }
 
