@@ -238,7 +238,7 @@ class Cache:
         (self.folder / ".gitignore").write_text("*\n")
         data = msgspec.json.encode(quick) + b"\n" + msgspec.json.encode(state) + b"\n"
         _write_atomically(self.state_file, data)
-        # The record of sitegen before 0.2 (a pickle: never read, so no longer kept).
+        # Where earlier versions of sitegen kept a pickle of the record: never read, removed.
         (self.folder / f"state-{self.name}.pickle").unlink(missing_ok=True)
 
 

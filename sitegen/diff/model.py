@@ -1,10 +1,10 @@
 """The diff objects and their JSON form (``sitegen-diff/1``, described in docs/diff.md).
 
 Everything is frozen and built from tuples, strings and numbers only, so a diff can be
-cached, pickled and sent to another process. The parts of a diff hold the source text
-exactly, whitespace included: the old side is the concatenation of the ``equal`` (old text)
-and ``delete`` parts of ``blocks`` in order, the new side that of ``equal`` (new text) and
-``insert`` parts.
+kept in the build cache as typed JSON (``Diff.holds`` checks one read back). The parts of a
+diff hold the source text exactly, whitespace included: the old side is the concatenation
+of the ``equal`` (old text) and ``delete`` parts of ``blocks`` in order, the new side that
+of ``equal`` (new text) and ``insert`` parts.
 """
 
 from __future__ import annotations
@@ -230,18 +230,6 @@ _SHAPES = {
     "move_out": lambda op: bool(op.old) and not op.new and all(p.op == DELETE for p in op.parts),
     "move_in": lambda op: bool(op.new) and not op.old and all(p.op == INSERT for p in op.parts),
 }
-
-
-def _pickled_by_fields(kind: type) -> None:
-    """Pickle ``kind`` as its constructor and field values. A slots dataclass otherwise
-    pickles through ``dataclasses.fields()`` for every object, and every article's diffs are
-    pickled into the cache (1.17 ms an article of the 10,000-article benchmark, 0.35 ms so)."""
-    values = operator.attrgetter(*(f.name for f in fields(kind)))
-    kind.__reduce__ = lambda self: (kind, values(self))  # type: ignore[method-assign]
-
-
-for _kind in (Part, Block, BlockOp, FieldChange, Stats, Diff):
-    _pickled_by_fields(_kind)
 
 
 def _part_json(part: Part) -> dict[str, str]:
