@@ -48,12 +48,30 @@ class Config:
         return ZoneInfo(self.timezone)
 
 
+# The characters a URL may hold as written (RFC 3986: unreserved, reserved and '%').
+_URL_CHARACTER = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]")
+
+
 def check_base_url(value: str) -> str | None:
+    """base_url goes raw into robots.txt, the sitemap, feeds and canonical links: it must be
+    one clean absolute URL (a line break in it would add lines to robots.txt)."""
+    bad = next((c for c in value if not _URL_CHARACTER.fullmatch(c)), None)
+    if bad is not None:
+        return (f"must be a plain URL: {bad!r} is not allowed in it (no spaces, line breaks "
+                "or control characters; percent-encode any other character, e.g. %C3%A9)")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return "must be an absolute http(s) URL, e.g. https://user.github.io/repo/"
-    if parts.query or parts.fragment:
+    if parts.query or parts.fragment or "?" in value or "#" in value:
         return "must not have a query (?) or fragment (#)"
+    if "@" in parts.netloc:
+        return "must not hold a user name or password (user@host): it would be published"
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is asked for it
+    except ValueError:
+        return "has an invalid port; write it as https://host:8080/"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+        return "has a '%' that does not start an escape such as %20"
     return None
 
 
@@ -142,12 +160,12 @@ def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Con
             problems.append(problem(rel, f"{key} must be {option.kind.__name__}, not "
                                          f"{type(value).__name__} ({value!r})", line))
             continue
-        if isinstance(value, str):
-            value = clean(value)
-        message = option.check(value) if option.check else None
+        message = option.check(value) if option.check else None  # on the value as written
         if message:
             problems.append(problem(rel, f"{key} {message} (got {value!r})", line))
             continue
+        if isinstance(value, str):
+            value = clean(value)
         values[key] = value
     if "base_url" in values:
         values["base_url"] = normalise_base_url(values["base_url"])

@@ -80,6 +80,16 @@ def test_output_option_and_base_url(runner, project: Path, tmp_path: Path) -> No
     bad = runner.invoke(main, ["build", "-C", str(project), "--base-url", "u.github.io"])
     assert bad.exit_code == 1
     assert "--base-url must be an absolute http(s) URL" in bad.output
+    # A line break would be written into robots.txt (a Disallow: line) and the sitemap.
+    robots = (out / "robots.txt").read_bytes()
+    injected = runner.invoke(main, ["build", "-C", str(project), "-o", str(out), "--base-url",
+                                    "https://u.github.io/repo/\nDisallow: /"])
+    assert injected.exit_code == 1
+    assert injected.stderr == (
+        "Error: --base-url must be a plain URL: '\\n' is not allowed in it (no spaces, line "
+        "breaks or control characters; percent-encode any other character, e.g. %C3%A9) (got "
+        "'https://u.github.io/repo/\\nDisallow: /')\n")
+    assert (out / "robots.txt").read_bytes() == robots
 
 
 @pytest.mark.parametrize("target", [".", "content", "content/paper", "themes", ".."])

@@ -44,6 +44,18 @@ def test_unknown_key_names_the_key_the_line_and_the_allowed_ones(tmp_path: Path)
     ("timezone: Mars/Olympus\n", "sitegen.yaml:1: timezone must be an IANA time zone name"),
     ("base_url: example.com\n", "sitegen.yaml:1: base_url must be an absolute http(s) URL"),
     ("base_url: https://x.org/?a=1\n", "sitegen.yaml:1: base_url must not have a query"),
+    ('base_url: "https://x.org/\\nDisallow: /"\n',
+     "sitegen.yaml:1: base_url must be a plain URL: '\\n' is not allowed in it (no spaces, "
+     "line breaks or control characters; percent-encode any other character, e.g. %C3%A9) "
+     "(got 'https://x.org/\\nDisallow: /')"),
+    ('base_url: "https://x.org/\\e]0;title\\a"\n',
+     "sitegen.yaml:1: base_url must be a plain URL: '\\x1b' is not allowed"),
+    ("base_url: https://x.org/my archive/\n", "sitegen.yaml:1: base_url must be a plain URL: "
+                                              "' ' is not allowed"),
+    ("base_url: https://me:secret@x.org/\n",
+     "sitegen.yaml:1: base_url must not hold a user name or password"),
+    ("base_url: https://x.org:80a/\n", "sitegen.yaml:1: base_url has an invalid port"),
+    ("base_url: https://x.org/100%/\n", "sitegen.yaml:1: base_url has a '%' that does not"),
     ("language: english language\n", "sitegen.yaml:1: language must be a language tag"),
     ("theme: ../x\n", "sitegen.yaml:1: theme must be a folder name under themes/"),
     ("- a\n", "sitegen.yaml:1: must be 'key: value' lines"),
