@@ -102,6 +102,18 @@ def test_dangerous_output_folders_are_refused(runner, project: Path, target: str
     assert snapshot(project) == before
 
 
+@pytest.mark.parametrize("target", [".sitegen-cache", ".sitegen-cache/site"])
+def test_the_cache_folder_is_refused_as_output(runner, project: Path, target: str) -> None:
+    assert runner.invoke(main, ["build", "-C", str(project), "--no-search"]).exit_code == 0
+    before = snapshot(project)
+    result = runner.invoke(main, ["build", "-C", str(project), "-o", str(project / target)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: output {project / target} is inside .sitegen-cache/, "
+                             "which holds sitegen's build cache; use a folder of its own, such "
+                             "as the default site/\n")
+    assert snapshot(project) == before
+
+
 def test_an_output_folder_sitegen_did_not_create_is_not_replaced(runner, project: Path) -> None:
     write(project / "site/precious.txt", "mine")
     result = runner.invoke(main, ["build", "-C", str(project)])
