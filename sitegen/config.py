@@ -20,6 +20,7 @@ from sitegen import yamlutil
 from sitegen.content.frontmatter import decode
 from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
+from sitegen.links import link_problem
 
 FILENAME = "sitegen.yaml"
 
@@ -175,6 +176,9 @@ def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Con
 def load_config(project: Path) -> tuple[Config, list[Problem]]:
     """The project's configuration; a missing sitegen.yaml means every default."""
     file = project / FILENAME
+    message = link_problem(file, project.resolve(), "the project")
+    if message:
+        return Config(), [problem(FILENAME, message)]
     if not file.exists():
         return Config(), []
     text, problems = decode(file.read_bytes(), FILENAME)

@@ -114,6 +114,68 @@ def test_the_cache_folder_is_refused_as_output(runner, project: Path, target: st
     assert snapshot(project) == before
 
 
+SECRET = "root:x:0:0:root:/root:/bin/bash\n"
+
+
+def _elsewhere(project: Path, tmp_path: Path, name: str) -> Path:
+    """Move the project's ``name`` folder out of the project, leaving a link to it."""
+    moved = tmp_path / "elsewhere" / name
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    (project / name).rename(moved)
+    (project / name).symlink_to(moved, target_is_directory=True)
+    return moved
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda p, t: (p / "themes/default/static/passwd").symlink_to(t / "secret/passwd"),
+     "themes/default/static/passwd: symbolic link to a place outside themes/default/; it is "
+     "not read: copy the file in instead"),
+    (lambda p, t: (p / "themes/default/static/etc").symlink_to(t / "secret"),
+     "themes/default/static/etc: symbolic link to a place outside themes/default/; it is not "
+     "read: copy the file in instead"),
+    (lambda p, t: (p / "themes/default/templates/base.html").symlink_to(t / "secret/passwd"),
+     "themes/default/templates/base.html: symbolic link to a place outside themes/default/; "
+     "it is not read: copy the file in instead"),
+    (lambda p, t: _elsewhere(p, t, "themes"),
+     "themes: symbolic link to a place outside the project; it is not read: make themes/ a "
+     "folder in the project"),
+    (lambda p, t: _elsewhere(p, t, "themes/default"),
+     "themes/default: symbolic link to a place outside themes/; it is not read: make "
+     "themes/default/ a folder inside themes/"),
+    (lambda p, t: _elsewhere(p, t, "content"),
+     "content: symbolic link to a place outside the project; it is not read: make content/ "
+     "a folder in the project"),
+    (lambda p, t: (p / "sitegen.yaml").symlink_to(t / "secret/passwd"),
+     "sitegen.yaml: symbolic link to a place outside the project; it is not read: copy the "
+     "file in instead"),
+])
+def test_links_out_of_the_project_are_not_read(runner, project: Path, tmp_path: Path, make,
+                                               expected: str) -> None:
+    """A committed link must not publish a file from the build machine."""
+    write(tmp_path / "secret/passwd", SECRET)
+    write(project / "themes/default/static/own.css", "body {}\n")
+    (project / "themes/default/templates").mkdir()
+    make(project, tmp_path)
+    result = runner.invoke(main, ["build", "-C", str(project), "--no-search",
+                                  "--base-url", "https://x.example/"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        expected, "Error: 1 problem in the input; nothing was written."]
+    assert not (project / "site").exists()
+
+
+def test_links_inside_the_project_are_read(runner, project: Path, tmp_path: Path) -> None:
+    write(project / "themes/default/static/own.css", "body { color: teal }\n")
+    (project / "themes/default/static/alias.css").symlink_to("own.css")
+    (project / "data").mkdir()
+    (project / "content").rename(project / "data/content")
+    (project / "content").symlink_to(project / "data/content", target_is_directory=True)
+    result = runner.invoke(main, ["build", "-C", str(project), "--no-search"])
+    assert result.exit_code == 0, result.output
+    assert (project / "site/static/alias.css").read_text() == "body { color: teal }\n"
+    assert (project / "site/paper/story/v1/index.html").exists()
+
+
 def test_an_output_folder_sitegen_did_not_create_is_not_replaced(runner, project: Path) -> None:
     write(project / "site/precious.txt", "mine")
     result = runner.invoke(main, ["build", "-C", str(project)])

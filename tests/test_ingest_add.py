@@ -250,6 +250,38 @@ def test_no_writing_through_a_link_out_of_content(runner: CliRunner, project: Pa
     assert list(outside.iterdir()) == []
 
 
+def test_nothing_is_read_or_written_through_links_out(runner: CliRunner, project: Path,
+                                                     tmp_path: Path):
+    """The rule of the build holds for add: content/ may not lead out of the project, and
+    no _source.yaml or stored version is read through a link out of content/."""
+    secret = write(tmp_path / "secret/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    assert add(runner, project, "paper/story", "-", "--title", "T", input=b"One.\n"
+               ).exit_code == 0
+    (project / "content/paper/_source.yaml").symlink_to(secret)
+    result = add(runner, project, "paper/story", "-", "--title", "T", input=b"Two.\n")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: <stdin>: not imported: fix content/paper/_source.yaml: symbolic link to a "
+        "place outside content/; it is not read: copy the file in instead\n")
+    (project / "content/paper/_source.yaml").unlink()
+    (project / "content/paper/story/2000-01-01T00-00-00Z.md").symlink_to(secret)
+    result = add(runner, project, "paper/story", "-", "--title", "T", input=b"Two.\n")
+    assert result.exit_code == 1
+    assert "content/paper/story/2000-01-01T00-00-00Z.md: symbolic link to a place outside " \
+           "content/" in result.stderr
+    (project / "content/paper/story/2000-01-01T00-00-00Z.md").unlink()
+    before = snapshot(project)
+    (project / "content").rename(tmp_path / "content")
+    (project / "content").symlink_to(tmp_path / "content", target_is_directory=True)
+    result = add(runner, project, "paper/story", "-", "--title", "T", input=b"Two.\n")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {project}/content: symbolic link to a place outside the "
+                             "project; it is not read: make content/ a folder in the project\n")
+    (project / "content").unlink()
+    (tmp_path / "content").rename(project / "content")
+    assert snapshot(project) == before
+
+
 @pytest.mark.parametrize(("content", "args", "says"), [
     (b"\x89PNG\r\n\x1a\n\0\0\0IHDR", [], "binary file"),
     (b"\xff\xfeTex", ["--format", "text"], "not valid UTF-16"),
