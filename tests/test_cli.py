@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -174,6 +175,53 @@ def test_links_inside_the_project_are_read(runner, project: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert (project / "site/static/alias.css").read_text() == "body { color: teal }\n"
     assert (project / "site/paper/story/v1/index.html").exists()
+
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_control_characters_in_names_are_printed_escaped(runner, project: Path,
+                                                          tmp_path: Path) -> None:
+    """Names reach the terminal with their control characters escaped: an escape sequence
+    cannot set the window title or clear the screen, a line break cannot fake a line."""
+    story = project / "content/paper/story"
+    write(project / "content/paper/\x1b]0;pwned\x07/v.md", "x")
+    write(story / "\x1b[2J\x1b[Hnotes.txt", "x")
+    write(story / "c\u202egnp.md", "no front matter\n")
+    write(story / "d\nfake.md:1: all is well.md", "no front matter\n")
+    result = runner.invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 1
+    assert not CONTROL.search(result.stderr), result.stderr
+    assert result.stderr.splitlines() == [
+        "content/paper/\\x1b]0;pwned\\x07: article folder name '\\x1b]0;pwned\\x07' contains "
+        "'\\x07' '\\x1b' ';' ']'; rename the folder using only letters, digits, '-', '_' and '.'",
+        "content/paper/story/\\x1b[2J\\x1b[Hnotes.txt: not a version file: version files end "
+        "in .md; rename it or move it out of content/",
+        "content/paper/story/c\\u202egnp.md:1: no front matter: the first line must be '---', "
+        "followed by title: and fetched: lines and a closing '---'",
+        "content/paper/story/d\\nfake.md:1: all is well.md:1: no front matter: the first line "
+        "must be '---', followed by title: and fetched: lines and a closing '---'",
+        "Error: 4 problems in the input; nothing was written."]
+    # The command's own messages, and click's.
+    snaps = tmp_path / "snaps"
+    write(snaps / "story/\x1b[2J.txt", "x")
+    result = runner.invoke(main, ["import", "-C", str(project), str(snaps)])
+    assert not CONTROL.search(result.output), result.output
+    assert f"{snaps}/story/\\x1b[2J.txt: no time in the file name '\\x1b[2J'" in result.output
+    result = runner.invoke(main, ["diff", "\x1b]0;pwned\x07", "b"])
+    assert result.exit_code == 2
+    assert not CONTROL.search(result.stderr), result.stderr
+    assert "'\\x1b]0;pwned\\x07' does not exist" in result.stderr
+
+
+def test_diff_shows_control_characters_escaped(runner, tmp_path: Path) -> None:
+    old = write(tmp_path / "old.txt", "Hello \x1b]0;pwned\x07 world.\n")
+    new = write(tmp_path / "new.txt", "Hello there \x1b[2J world.\n")
+    result = runner.invoke(main, ["diff", str(old), str(new)])
+    assert result.exit_code == 0
+    assert not CONTROL.search(result.stdout), result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "Hello [-\\x1b]0;pwned\\x07-]{+there \\x1b[2J+} world.")
 
 
 def test_an_output_folder_sitegen_did_not_create_is_not_replaced(runner, project: Path) -> None:
