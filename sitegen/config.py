@@ -38,6 +38,7 @@ class Config:
     page_size: int = 50  # items on one page of a list
     list_limit: int = 500  # articles in the latest-changes and ranked lists
     feed_entries: int = 50  # entries in each feed
+    remote_images: bool = False  # whether pages may load images from other sites (https)
 
     @property
     def base_path(self) -> str:
@@ -134,6 +135,8 @@ OPTIONS: dict[str, Option] = {
     "list_limit": Option(int, _positive,
                          "how many articles the latest-changes and ranked lists show"),
     "feed_entries": Option(int, _positive, "how many entries each feed holds, newest first"),
+    "remote_images": Option(bool, None, "let pages load images in article bodies from other "
+                                        "sites (a reader's browser then contacts them)"),
 }
 assert set(OPTIONS) == {f.name for f in fields(Config)}
 
@@ -157,8 +160,10 @@ def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Con
             continue
         if value is None:
             continue
-        if not isinstance(value, option.kind) or isinstance(value, bool):
-            problems.append(problem(rel, f"{key} must be {option.kind.__name__}, not "
+        if not isinstance(value, option.kind) or (isinstance(value, bool)
+                                                  and option.kind is not bool):
+            wanted = "true or false" if option.kind is bool else option.kind.__name__
+            problems.append(problem(rel, f"{key} must be {wanted}, not "
                                          f"{type(value).__name__} ({value!r})", line))
             continue
         message = option.check(value) if option.check else None  # on the value as written

@@ -25,10 +25,12 @@ def test_missing_file_means_defaults(tmp_path: Path) -> None:
 
 def test_valid_file(tmp_path: Path) -> None:
     config, problems = load(tmp_path, "title: T\nbase_url: https://u.github.io/repo\n"
-                                      "timezone: Europe/London\nlanguage: en-GB\n")
+                                      "timezone: Europe/London\nlanguage: en-GB\n"
+                                      "remote_images: true\n")
     assert problems == []
     assert config.base_url == "https://u.github.io/repo/"  # normalised with a trailing slash
     assert config.timezone == "Europe/London"
+    assert config.remote_images is True and Config().remote_images is False
 
 
 def test_unknown_key_names_the_key_the_line_and_the_allowed_ones(tmp_path: Path) -> None:
@@ -56,6 +58,8 @@ def test_unknown_key_names_the_key_the_line_and_the_allowed_ones(tmp_path: Path)
      "sitegen.yaml:1: base_url must not hold a user name or password"),
     ("base_url: https://x.org:80a/\n", "sitegen.yaml:1: base_url has an invalid port"),
     ("base_url: https://x.org/100%/\n", "sitegen.yaml:1: base_url has a '%' that does not"),
+    ("remote_images: 'yes'\n",
+     "sitegen.yaml:1: remote_images must be true or false, not str ('yes')"),
     ("language: english language\n", "sitegen.yaml:1: language must be a language tag"),
     ("theme: ../x\n", "sitegen.yaml:1: theme must be a folder name under themes/"),
     ("- a\n", "sitegen.yaml:1: must be 'key: value' lines"),
