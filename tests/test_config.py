@@ -63,6 +63,13 @@ def test_unknown_key_names_the_key_the_line_and_the_allowed_ones(tmp_path: Path)
     ("language: english language\n", "sitegen.yaml:1: language must be a language tag"),
     ("theme: ../x\n", "sitegen.yaml:1: theme must be a folder name under themes/"),
     ("- a\n", "sitegen.yaml:1: must be 'key: value' lines"),
+    ("title: A\nbase_url: https://x.org/\ntitle: B\n",
+     "sitegen.yaml:3: duplicate key 'title', given above too: each key may be given once; "
+     "remove one of them"),
+    ("? {title: A}\n: B\n", "sitegen.yaml:1: a key may not be a mapping: keys are plain "
+                            "values such as text or numbers; fix the YAML"),
+    ("title: !!map [A]\n", "sitegen.yaml:1: YAML error: expected a mapping node, but found "
+                           "sequence; fix the YAML"),
     ("title: [\n", "sitegen.yaml:2: YAML syntax error"),
 ])
 def test_invalid_values(tmp_path: Path, text: str, expected: str) -> None:
