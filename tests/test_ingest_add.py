@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -280,6 +282,25 @@ def test_nothing_is_read_or_written_through_links_out(runner: CliRunner, project
     (project / "content").unlink()
     (tmp_path / "content").rename(project / "content")
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_version_files_get_the_mode_of_any_new_file(runner: CliRunner, project: Path,
+                                                    tmp_path: Path, umask: int, mode: int):
+    """0666 less the umask, as an editor or git would make them (not mkstemp's 0600)."""
+    snaps = tmp_path / "snaps"
+    write(snaps / "story/2025-03-07T10-12-00Z.txt", "Imported.\n")
+    old = os.umask(umask)
+    try:
+        assert add(runner, project, "paper/added", "-", "--title", "T", input=b"Added.\n"
+                   ).exit_code == 0
+        assert runner.invoke(main, ["import", "-C", str(project), str(snaps)]).exit_code == 0
+    finally:
+        os.umask(old)
+    written = sorted([*(project / "content/paper/added").iterdir(),
+                      *(project / "content/snaps/story").iterdir()])
+    assert len(written) == 2
+    assert [stat.S_IMODE(p.stat().st_mode) for p in written] == [mode, mode]
 
 
 @pytest.mark.parametrize(("content", "args", "says"), [
