@@ -255,17 +255,20 @@ def test_markup_in_headlines_and_names_stays_text_in_every_feed(tmp_path: Path) 
             check_content(rel, entry.findtext(f"{ATOM}content"))
         for item in rss.iter("item"):
             check_content(rel, item.findtext("description"))
-        # Titles are text: each payload appears as written, escaped only for XML.
+        # Titles and authors are text: each payload as written, escaped only for XML.
         titles = [atom.findtext(f"{ATOM}title"), rss.findtext("title")]
         titles += [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
         titles += [i.findtext("title") for i in rss.iter("item")]
+        titles += [e.findtext(f"{ATOM}author/{ATOM}name") for e in atom.iter(f"{ATOM}entry")]
+        titles += [i.findtext("{http://purl.org/dc/elements/1.1/}creator")
+                   for i in rss.iter("item")]
         payload_titles += sum(p in t for t in titles for p in PAYLOADS)
         # feedparser (which sanitises what it takes for HTML) reads the same.
         summaries = [html.unescape(e.summary) for e in feedparser.parse(path).entries]
         assert summaries == [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
         channel = feedparser.parse(path.with_suffix(".rss")).feed
         assert html.unescape(channel.subtitle) == subtitle, rel
-    assert payload_titles > 4 * len(PAYLOADS)
+    assert payload_titles > 6 * len(PAYLOADS)
     home = ElementTree.parse(site / "feed.atom").getroot()
     assert home.findtext(f"{ATOM}title") == f"Site {PAYLOADS[0]}: latest changes"
 
