@@ -20,6 +20,7 @@ from sitegen import yamlutil
 from sitegen.content.frontmatter import decode
 from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
+from sitegen.links import link_problem
 
 FILENAME = "sitegen.yaml"
 
@@ -37,6 +38,7 @@ class Config:
     page_size: int = 50  # items on one page of a list
     list_limit: int = 500  # articles in the latest-changes and ranked lists
     feed_entries: int = 50  # entries in each feed
+    remote_images: bool = False  # whether pages may load images from other sites (https)
 
     @property
     def base_path(self) -> str:
@@ -48,12 +50,30 @@ class Config:
         return ZoneInfo(self.timezone)
 
 
+# The characters a URL may hold as written (RFC 3986: unreserved, reserved and '%').
+_URL_CHARACTER = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]")
+
+
 def check_base_url(value: str) -> str | None:
+    """base_url goes raw into robots.txt, the sitemap, feeds and canonical links: it must be
+    one clean absolute URL (a line break in it would add lines to robots.txt)."""
+    bad = next((c for c in value if not _URL_CHARACTER.fullmatch(c)), None)
+    if bad is not None:
+        return (f"must be a plain URL: {bad!r} is not allowed in it (no spaces, line breaks "
+                "or control characters; percent-encode any other character, e.g. %C3%A9)")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return "must be an absolute http(s) URL, e.g. https://user.github.io/repo/"
-    if parts.query or parts.fragment:
+    if parts.query or parts.fragment or "?" in value or "#" in value:
         return "must not have a query (?) or fragment (#)"
+    if "@" in parts.netloc:
+        return "must not hold a user name or password (user@host): it would be published"
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is asked for it
+    except ValueError:
+        return "has an invalid port; write it as https://host:8080/"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", value):
+        return "has a '%' that does not start an escape such as %20"
     return None
 
 
@@ -115,6 +135,8 @@ OPTIONS: dict[str, Option] = {
     "list_limit": Option(int, _positive,
                          "how many articles the latest-changes and ranked lists show"),
     "feed_entries": Option(int, _positive, "how many entries each feed holds, newest first"),
+    "remote_images": Option(bool, None, "let pages load images in article bodies from other "
+                                        "sites (a reader's browser then contacts them)"),
 }
 assert set(OPTIONS) == {f.name for f in fields(Config)}
 
@@ -138,16 +160,18 @@ def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Con
             continue
         if value is None:
             continue
-        if not isinstance(value, option.kind) or isinstance(value, bool):
-            problems.append(problem(rel, f"{key} must be {option.kind.__name__}, not "
+        if not isinstance(value, option.kind) or (isinstance(value, bool)
+                                                  and option.kind is not bool):
+            wanted = "true or false" if option.kind is bool else option.kind.__name__
+            problems.append(problem(rel, f"{key} must be {wanted}, not "
                                          f"{type(value).__name__} ({value!r})", line))
             continue
-        if isinstance(value, str):
-            value = clean(value)
-        message = option.check(value) if option.check else None
+        message = option.check(value) if option.check else None  # on the value as written
         if message:
             problems.append(problem(rel, f"{key} {message} (got {value!r})", line))
             continue
+        if isinstance(value, str):
+            value = clean(value)
         values[key] = value
     if "base_url" in values:
         values["base_url"] = normalise_base_url(values["base_url"])
@@ -157,6 +181,9 @@ def validate(data: dict[str, Any], rel: str, lines: dict[str, int]) -> tuple[Con
 def load_config(project: Path) -> tuple[Config, list[Problem]]:
     """The project's configuration; a missing sitegen.yaml means every default."""
     file = project / FILENAME
+    message = link_problem(file, project.resolve(), "the project")
+    if message:
+        return Config(), [problem(FILENAME, message)]
     if not file.exists():
         return Config(), []
     text, problems = decode(file.read_bytes(), FILENAME)

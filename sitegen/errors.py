@@ -6,7 +6,24 @@ broken files, and a user wants the whole list in one run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What a terminal acts on rather than shows: C0 and C1 controls (escape sequences can clear
+# the screen or set the window title), DEL, the Unicode line separators and bidirectional
+# controls (which reorder the rest of the line), and lone surrogates (a file name that is not
+# UTF-8, which cannot even be written out).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` safe to print: each control character written as an escape such as ``\\x1b``
+    or ``\\u202e`` (as Python writes them), except those in ``keep``."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep
+                        else m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +35,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.line:
-            return f"{self.path}:{self.line}: {self.message}"
-        return f"{self.path}: {self.message}"
+        """One line, whatever the file's name holds."""
+        path, message = printable(self.path), printable(self.message)
+        return f"{path}:{self.line}: {message}" if self.line else f"{path}: {message}"
 
 
 def problem(path: str, message: str, line: int | None = None) -> Problem:

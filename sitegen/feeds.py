@@ -4,7 +4,8 @@ strip styles: inline <del>/<ins>, trimmed to the changed paragraphs.
 
 Feeds need absolute URLs, which come from ``base_url``; without it no feed is written (the
 build says so) rather than feeds with broken links. The XML is made by ``feedgenerator``
-(Pelican's feed library), which escapes everything it is given.
+(Pelican's feed library), which XML-escapes everything it is given; what a feed declares as
+HTML (RSS descriptions, Atom's ``type="html"``) is HTML-escaped text or HTML built here.
 """
 
 from __future__ import annotations
@@ -156,13 +157,17 @@ def feed_files(config: Config, name: str, title: str, description: str, page: st
     items = list(items)
     files = {}
     for suffix, kind in (("atom", _Atom), ("rss", _Rss)):
-        feed = kind(title=title, link=base + page, description=description,
+        # Atom's subtitle is text; RSS's channel description is read as HTML.
+        about = description if suffix == "atom" else str(escape(description))
+        feed = kind(title=title, link=base + page, description=about,
                     language=config.language, feed_url=f"{base}{name}.{suffix}",
                     feed_guid=f"{base}{name}.{suffix}", fallback=fallback)
         for entry in items:
             heading = (f"{entry.source_name}: {entry.title}" if with_source else entry.title)
+            # Titles and author names are text in both formats; Atom's summary is written
+            # with type="html", so the heading goes there escaped.
             feed.add_item(title=heading, link=base + entry.path,
-                          description=entry.content if suffix == "rss" else heading,
+                          description=entry.content if suffix == "rss" else str(escape(heading)),
                           content=entry.content if suffix == "atom" else None,
                           unique_id=entry.id, unique_id_is_permalink=False,
                           pubdate=entry.fetched, updateddate=entry.fetched,

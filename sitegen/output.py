@@ -15,6 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from sitegen.cache import FOLDER as CACHE_FOLDER
 from sitegen.errors import SitegenError
 from sitegen.removal import dispose, remove, sweep
 
@@ -33,9 +34,10 @@ def check_output(project: Path, output: Path, *, overwrite: bool = False) -> Non
     if real == project or project.is_relative_to(real):
         raise SitegenError(f"output {shown} would contain the project itself; "
                            "use a folder of its own, such as the default site/")
-    for name in ("content", "themes"):
-        if real.is_relative_to(project / name):
-            raise SitegenError(f"output {shown} is inside {name}/, which holds your input; "
+    for name, what in (("content", "your input"), ("themes", "your input"),
+                       (CACHE_FOLDER, "sitegen's build cache")):
+        if real.is_relative_to((project / name).resolve()):
+            raise SitegenError(f"output {shown} is inside {name}/, which holds {what}; "
                                "use a folder of its own, such as the default site/")
     if real.exists():
         if not real.is_dir():

@@ -2,6 +2,7 @@
 
 Only ``SafeLoader`` is ever used: a YAML tag in a scraped file must not build Python objects.
 The C loader is used when PyYAML was built with libyaml (it is about ten times faster).
+A key given twice in one mapping is an error (PyYAML would keep the last one silently).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import yaml
 
-Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class YamlProblem(Exception):
@@ -19,6 +20,30 @@ class YamlProblem(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, refusing duplicate and unhashable mapping keys with their line."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE:  # '<<: *anchor': keys given here override those
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    again = key in seen
+                except TypeError:
+                    kind = "a list" if isinstance(key, list) else "a mapping"
+                    raise YamlProblem(f"a key may not be {kind}: keys are plain values such as "
+                                      "text or numbers; fix the YAML", line) from None
+                if again:  # (the first one's line would be off in front matter's numbering)
+                    raise YamlProblem(f"duplicate key {key!r}, given above too: each key may be "
+                                      "given once; remove one of them", line)
+                seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 MAX_VALUES = 10_000  # values a document may expand to through aliases ("billion laughs")
@@ -59,11 +84,14 @@ def load(text: str) -> Any:
         return yaml.load(text, Loader=Loader)
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
         tag = re.search(r"tag '([^']*)'", str(exc.problem))
-        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "this tag"
+        if tag is None:  # a value that does not fit its tag, such as !!map on a list
+            raise YamlProblem(f"YAML error: {exc.problem}; fix the YAML", line) from None
+        shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
         raise YamlProblem(f"YAML tag {shown} is not allowed: front matter holds only plain "
                           "values (text, numbers, times, lists, mappings); remove the tag",
-                          mark.line + 1 if mark else None) from None
+                          line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"

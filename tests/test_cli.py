@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,16 @@ def test_output_option_and_base_url(runner, project: Path, tmp_path: Path) -> No
     bad = runner.invoke(main, ["build", "-C", str(project), "--base-url", "u.github.io"])
     assert bad.exit_code == 1
     assert "--base-url must be an absolute http(s) URL" in bad.output
+    # A line break would be written into robots.txt (a Disallow: line) and the sitemap.
+    robots = (out / "robots.txt").read_bytes()
+    injected = runner.invoke(main, ["build", "-C", str(project), "-o", str(out), "--base-url",
+                                    "https://u.github.io/repo/\nDisallow: /"])
+    assert injected.exit_code == 1
+    assert injected.stderr == (
+        "Error: --base-url must be a plain URL: '\\n' is not allowed in it (no spaces, line "
+        "breaks or control characters; percent-encode any other character, e.g. %C3%A9) (got "
+        "'https://u.github.io/repo/\\nDisallow: /')\n")
+    assert (out / "robots.txt").read_bytes() == robots
 
 
 @pytest.mark.parametrize("target", [".", "content", "content/paper", "themes", ".."])
@@ -90,6 +101,127 @@ def test_dangerous_output_folders_are_refused(runner, project: Path, target: str
     assert result.exit_code == 1
     assert "Error:" in result.output
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("target", [".sitegen-cache", ".sitegen-cache/site"])
+def test_the_cache_folder_is_refused_as_output(runner, project: Path, target: str) -> None:
+    assert runner.invoke(main, ["build", "-C", str(project), "--no-search"]).exit_code == 0
+    before = snapshot(project)
+    result = runner.invoke(main, ["build", "-C", str(project), "-o", str(project / target)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: output {project / target} is inside .sitegen-cache/, "
+                             "which holds sitegen's build cache; use a folder of its own, such "
+                             "as the default site/\n")
+    assert snapshot(project) == before
+
+
+SECRET = "root:x:0:0:root:/root:/bin/bash\n"
+
+
+def _elsewhere(project: Path, tmp_path: Path, name: str) -> Path:
+    """Move the project's ``name`` folder out of the project, leaving a link to it."""
+    moved = tmp_path / "elsewhere" / name
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    (project / name).rename(moved)
+    (project / name).symlink_to(moved, target_is_directory=True)
+    return moved
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda p, t: (p / "themes/default/static/passwd").symlink_to(t / "secret/passwd"),
+     "themes/default/static/passwd: symbolic link to a place outside themes/default/; it is "
+     "not read: copy the file in instead"),
+    (lambda p, t: (p / "themes/default/static/etc").symlink_to(t / "secret"),
+     "themes/default/static/etc: symbolic link to a place outside themes/default/; it is not "
+     "read: copy the file in instead"),
+    (lambda p, t: (p / "themes/default/templates/base.html").symlink_to(t / "secret/passwd"),
+     "themes/default/templates/base.html: symbolic link to a place outside themes/default/; "
+     "it is not read: copy the file in instead"),
+    (lambda p, t: _elsewhere(p, t, "themes"),
+     "themes: symbolic link to a place outside the project; it is not read: make themes/ a "
+     "folder in the project"),
+    (lambda p, t: _elsewhere(p, t, "themes/default"),
+     "themes/default: symbolic link to a place outside themes/; it is not read: make "
+     "themes/default/ a folder inside themes/"),
+    (lambda p, t: _elsewhere(p, t, "content"),
+     "content: symbolic link to a place outside the project; it is not read: make content/ "
+     "a folder in the project"),
+    (lambda p, t: (p / "sitegen.yaml").symlink_to(t / "secret/passwd"),
+     "sitegen.yaml: symbolic link to a place outside the project; it is not read: copy the "
+     "file in instead"),
+])
+def test_links_out_of_the_project_are_not_read(runner, project: Path, tmp_path: Path, make,
+                                               expected: str) -> None:
+    """A committed link must not publish a file from the build machine."""
+    write(tmp_path / "secret/passwd", SECRET)
+    write(project / "themes/default/static/own.css", "body {}\n")
+    (project / "themes/default/templates").mkdir()
+    make(project, tmp_path)
+    result = runner.invoke(main, ["build", "-C", str(project), "--no-search",
+                                  "--base-url", "https://x.example/"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        expected, "Error: 1 problem in the input; nothing was written."]
+    assert not (project / "site").exists()
+
+
+def test_links_inside_the_project_are_read(runner, project: Path, tmp_path: Path) -> None:
+    write(project / "themes/default/static/own.css", "body { color: teal }\n")
+    (project / "themes/default/static/alias.css").symlink_to("own.css")
+    (project / "data").mkdir()
+    (project / "content").rename(project / "data/content")
+    (project / "content").symlink_to(project / "data/content", target_is_directory=True)
+    result = runner.invoke(main, ["build", "-C", str(project), "--no-search"])
+    assert result.exit_code == 0, result.output
+    assert (project / "site/static/alias.css").read_text() == "body { color: teal }\n"
+    assert (project / "site/paper/story/v1/index.html").exists()
+
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_control_characters_in_names_are_printed_escaped(runner, project: Path,
+                                                          tmp_path: Path) -> None:
+    """Names reach the terminal with their control characters escaped: an escape sequence
+    cannot set the window title or clear the screen, a line break cannot fake a line."""
+    story = project / "content/paper/story"
+    write(project / "content/paper/\x1b]0;pwned\x07/v.md", "x")
+    write(story / "\x1b[2J\x1b[Hnotes.txt", "x")
+    write(story / "c\u202egnp.md", "no front matter\n")
+    write(story / "d\nfake.md:1: all is well.md", "no front matter\n")
+    result = runner.invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 1
+    assert not CONTROL.search(result.stderr), result.stderr
+    assert result.stderr.splitlines() == [
+        "content/paper/\\x1b]0;pwned\\x07: article folder name '\\x1b]0;pwned\\x07' contains "
+        "'\\x07' '\\x1b' ';' ']'; rename the folder using only letters, digits, '-', '_' and '.'",
+        "content/paper/story/\\x1b[2J\\x1b[Hnotes.txt: not a version file: version files end "
+        "in .md; rename it or move it out of content/",
+        "content/paper/story/c\\u202egnp.md:1: no front matter: the first line must be '---', "
+        "followed by title: and fetched: lines and a closing '---'",
+        "content/paper/story/d\\nfake.md:1: all is well.md:1: no front matter: the first line "
+        "must be '---', followed by title: and fetched: lines and a closing '---'",
+        "Error: 4 problems in the input; nothing was written."]
+    # The command's own messages, and click's.
+    snaps = tmp_path / "snaps"
+    write(snaps / "story/\x1b[2J.txt", "x")
+    result = runner.invoke(main, ["import", "-C", str(project), str(snaps)])
+    assert not CONTROL.search(result.output), result.output
+    assert f"{snaps}/story/\\x1b[2J.txt: no time in the file name '\\x1b[2J'" in result.output
+    result = runner.invoke(main, ["diff", "\x1b]0;pwned\x07", "b"])
+    assert result.exit_code == 2
+    assert not CONTROL.search(result.stderr), result.stderr
+    assert "'\\x1b]0;pwned\\x07' does not exist" in result.stderr
+
+
+def test_diff_shows_control_characters_escaped(runner, tmp_path: Path) -> None:
+    old = write(tmp_path / "old.txt", "Hello \x1b]0;pwned\x07 world.\n")
+    new = write(tmp_path / "new.txt", "Hello there \x1b[2J world.\n")
+    result = runner.invoke(main, ["diff", str(old), str(new)])
+    assert result.exit_code == 0
+    assert not CONTROL.search(result.stdout), result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "Hello [-\\x1b]0;pwned\\x07-]{+there \\x1b[2J+} world.")
 
 
 def test_an_output_folder_sitegen_did_not_create_is_not_replaced(runner, project: Path) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from sitegen.build import build
@@ -143,3 +147,143 @@ def test_rust_rfcs_feeds(tmp_path: Path) -> None:
     parsed = check_feeds(tmp_path / "out", project)
     assert len(parsed) == 2 * (2 + 1 + 120)
     assert len(parsed["feed.atom"].entries) == 50
+
+
+# Markup an attacker might put in a headline, a source's name or the site's title.
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "<svg onload=alert(1)>",
+    "\"><img src=x onerror=alert(1)>",
+    "'><svg/onload=alert(1)>",
+    "<a href=\"javascript:alert(1)\">click</a>",
+    "<iframe src=\"javascript:alert(1)\"></iframe>",
+    "<body onload=alert(1)>",
+    "<style>*{background:url(javascript:alert(1))}</style>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "]]><img src=x onerror=alert(1)>",
+    "<![CDATA[<img src=x onerror=alert(1)>]]>",
+    "<!--<img src=x onerror=alert(1)>-->",
+    "<details open ontoggle=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<object data=\"javascript:alert(1)\"></object>",
+    "<base href=\"//evil.example/\">",
+    "<meta http-equiv=refresh content=\"0;url=javascript:alert(1)\">",
+    "<IMG SRC=JaVaScRiPt:alert(1)>",
+    "<<img src=x onerror=alert(1)//<",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "&#60;img src=x onerror=alert(1)&#62;",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<template><img src=x onerror=alert(1)></template>",
+    "AT&T <b>bold</b> & <i>Q&A</i>",
+]
+ATOM = "{http://www.w3.org/2005/Atom}"
+# What the entries' own HTML (the change) is made of; anything else came from the input.
+CONTENT_TAGS = {"p", "strong", "em", "a", "del", "ins", "code", "pre", "blockquote", "ul",
+                "ol", "li", "h2", "h3", "h4", "h5", "h6", "hr", "br"}
+
+
+class Fragment(HTMLParser):
+    """What an HTML fragment holds once a reader decodes it: its elements and its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.parts: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.elements.append(("!--", {}))
+
+    def handle_decl(self, decl: str) -> None:
+        self.elements.append(("!", {}))
+
+    def unknown_decl(self, data: str) -> None:
+        self.elements.append(("![", {}))
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def hostile_feeds_project(root: Path) -> Path:
+    """The payloads as headlines (changed once each), as source names and as the title."""
+    write(root / "sitegen.yaml", yaml.safe_dump({"title": f"Site {PAYLOADS[0]}"}))
+    sources = 4
+    for n, payload in enumerate(PAYLOADS):
+        folder = root / f"content/s{n % sources}/a{n}"
+        for v, headline in enumerate((payload, f"{payload} (now {PAYLOADS[-1 - n]})")):
+            front = yaml.safe_dump({"title": headline}, allow_unicode=True, width=1000)
+            write(folder / f"{v}.md", f"---\n{front}fetched: 2025-03-0{v + 1}T10:{n:02}:00Z\n"
+                                      f"---\nA paragraph {v}.\n")
+    for s in range(sources):
+        write(root / f"content/s{s}/_source.yaml",
+              yaml.safe_dump({"name": f"Source {PAYLOADS[-1 - s]}"}, width=1000))
+    return root
+
+
+def test_markup_in_headlines_and_names_stays_text_in_every_feed(tmp_path: Path) -> None:
+    """Each field is HTML-escaped exactly where the format says it holds HTML (RSS
+    descriptions, Atom type="html"), and plain text everywhere else."""
+    root = hostile_feeds_project(tmp_path / "p")
+    site = tmp_path / "out"
+    build(root, site, search=False, base_url=BASE)
+    check_feeds(site, root)
+    payload_titles = 0
+    for path in sorted(site.rglob("*.atom")):
+        rel = path.relative_to(site).as_posix()
+        atom = ElementTree.parse(path).getroot()
+        rss = ElementTree.parse(path.with_suffix(".rss")).getroot().find("channel")
+        assert atom.find(f"{ATOM}subtitle").get("type") is None  # text
+        subtitle = atom.findtext(f"{ATOM}subtitle")
+        # RSS descriptions are HTML: the channel's reads, once decoded, as Atom's subtitle.
+        check_heading(rel, rss.findtext("description"), subtitle)
+        for entry in atom.iter(f"{ATOM}entry"):
+            summary = entry.find(f"{ATOM}summary")
+            assert summary.get("type") == "html"
+            check_heading(rel, summary.text, entry.findtext(f"{ATOM}title"))
+            assert entry.find(f"{ATOM}content").get("type") == "html"
+            check_content(rel, entry.findtext(f"{ATOM}content"))
+        for item in rss.iter("item"):
+            check_content(rel, item.findtext("description"))
+        # Titles and authors are text: each payload as written, escaped only for XML.
+        titles = [atom.findtext(f"{ATOM}title"), rss.findtext("title")]
+        titles += [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
+        titles += [i.findtext("title") for i in rss.iter("item")]
+        titles += [e.findtext(f"{ATOM}author/{ATOM}name") for e in atom.iter(f"{ATOM}entry")]
+        titles += [i.findtext("{http://purl.org/dc/elements/1.1/}creator")
+                   for i in rss.iter("item")]
+        payload_titles += sum(p in t for t in titles for p in PAYLOADS)
+        # feedparser (which sanitises what it takes for HTML) reads the same.
+        summaries = [html.unescape(e.summary) for e in feedparser.parse(path).entries]
+        assert summaries == [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
+        channel = feedparser.parse(path.with_suffix(".rss")).feed
+        assert html.unescape(channel.subtitle) == subtitle, rel
+    assert payload_titles > 6 * len(PAYLOADS)
+    home = ElementTree.parse(site / "feed.atom").getroot()
+    assert home.findtext(f"{ATOM}title") == f"Site {PAYLOADS[0]}: latest changes"
+
+
+def check_heading(rel: str, value: str | None, text: str | None) -> None:
+    """An HTML field holding a heading: no element at all, and the text escaped once."""
+    decoded = Fragment(value or "")
+    assert decoded.elements == [], (rel, value)
+    assert decoded.text == text, (rel, value)
+
+
+def check_content(rel: str, value: str | None) -> None:
+    """An entry's change: only the elements the diff renderer makes, links into the site."""
+    for tag, attrs in Fragment(value or "").elements:
+        assert tag in CONTENT_TAGS, (rel, tag, value)
+        assert set(attrs) <= {"class", "href"}, (rel, tag, attrs)
+        if "href" in attrs:
+            assert tag == "a" and (attrs["href"] or "").startswith(BASE), (rel, attrs)

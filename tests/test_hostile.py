@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -15,6 +18,7 @@ from xml.etree import ElementTree
 import pytest
 
 from sitegen.build import build
+from tests import pages_server
 from tests.conftest import ROOT, version_file, write
 
 FIXTURE = ROOT / "tests" / "fixtures" / "hostile"
@@ -146,3 +150,59 @@ def test_every_hostile_page_is_valid_html(hostile_site: Path) -> None:
                            "--ignore", "found \"'wasm-unsafe-eval'\""],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 standing for another site: it counts the connections made to
+    it (a browser connects before TLS could fail, and that alone tells the host a reader
+    opened the page)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_remote_images_load_only_when_allowed(tmp_path: Path, browser, allowed: bool) -> None:
+    """By default the pages' policy is img-src 'self' data:, so an image in a body does not
+    make the reader's browser contact its host; the page shows the image's alt text.
+    ``remote_images: true`` lets https images load."""
+    other = Listener()
+    project = tmp_path / "p"
+    write(project / "content/paper/story/a.md", version_file(
+        "Story", "2025-03-07T10:00:00Z", "Before.\n\n![Protesters outside parliament]"
+        f"(https://127.0.0.1:{other.port}/photo.jpg)\n\nAfter.\n"))
+    write(project / "sitegen.yaml", f"remote_images: {str(allowed).lower()}\n")
+    build(project, tmp_path / "site", search=False)
+    page = (tmp_path / "site/paper/story/v0/index.html").read_text()
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert ("img-src 'self' data: https:;" if allowed else "img-src 'self' data:;") in policy
+    with pages_server.serve(tmp_path / "site") as base:
+        tab = browser.new_page()
+        try:
+            tab.goto(base + "paper/story/v0/")
+            tab.wait_for_load_state("load")
+            if allowed:
+                deadline = time.monotonic() + 10
+                while not other.connections and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            else:
+                time.sleep(0.5)  # time enough for a connection that should not come
+            assert bool(other.connections) == allowed
+            image = tab.locator(".prose img")
+            assert image.get_attribute("alt") == "Protesters outside parliament"
+            assert image.bounding_box()["width"] > 100  # the alt text is shown in its place
+        finally:
+            tab.close()
+    other.socket.close()

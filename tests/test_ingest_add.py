@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -248,6 +250,57 @@ def test_no_writing_through_a_link_out_of_content(runner: CliRunner, project: Pa
     assert result.exit_code == 1
     assert "symbolic link to a place outside content/" in result.output
     assert list(outside.iterdir()) == []
+
+
+def test_nothing_is_read_or_written_through_links_out(runner: CliRunner, project: Path,
+                                                     tmp_path: Path):
+    """The rule of the build holds for add: content/ may not lead out of the project, and
+    no _source.yaml or stored version is read through a link out of content/."""
+    secret = write(tmp_path / "secret/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    assert add(runner, project, "paper/story", "-", "--title", "T", input=b"One.\n"
+               ).exit_code == 0
+    (project / "content/paper/_source.yaml").symlink_to(secret)
+    result = add(runner, project, "paper/story", "-", "--title", "T", input=b"Two.\n")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: <stdin>: not imported: fix content/paper/_source.yaml: symbolic link to a "
+        "place outside content/; it is not read: copy the file in instead\n")
+    (project / "content/paper/_source.yaml").unlink()
+    (project / "content/paper/story/2000-01-01T00-00-00Z.md").symlink_to(secret)
+    result = add(runner, project, "paper/story", "-", "--title", "T", input=b"Two.\n")
+    assert result.exit_code == 1
+    assert "content/paper/story/2000-01-01T00-00-00Z.md: symbolic link to a place outside " \
+           "content/" in result.stderr
+    (project / "content/paper/story/2000-01-01T00-00-00Z.md").unlink()
+    before = snapshot(project)
+    (project / "content").rename(tmp_path / "content")
+    (project / "content").symlink_to(tmp_path / "content", target_is_directory=True)
+    result = add(runner, project, "paper/story", "-", "--title", "T", input=b"Two.\n")
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {project}/content: symbolic link to a place outside the "
+                             "project; it is not read: make content/ a folder in the project\n")
+    (project / "content").unlink()
+    (tmp_path / "content").rename(project / "content")
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_version_files_get_the_mode_of_any_new_file(runner: CliRunner, project: Path,
+                                                    tmp_path: Path, umask: int, mode: int):
+    """0666 less the umask, as an editor or git would make them (not mkstemp's 0600)."""
+    snaps = tmp_path / "snaps"
+    write(snaps / "story/2025-03-07T10-12-00Z.txt", "Imported.\n")
+    old = os.umask(umask)
+    try:
+        assert add(runner, project, "paper/added", "-", "--title", "T", input=b"Added.\n"
+                   ).exit_code == 0
+        assert runner.invoke(main, ["import", "-C", str(project), str(snaps)]).exit_code == 0
+    finally:
+        os.umask(old)
+    written = sorted([*(project / "content/paper/added").iterdir(),
+                      *(project / "content/snaps/story").iterdir()])
+    assert len(written) == 2
+    assert [stat.S_IMODE(p.stat().st_mode) for p in written] == [mode, mode]
 
 
 @pytest.mark.parametrize(("content", "args", "says"), [

@@ -181,6 +181,18 @@ def test_bad_files_stop_nothing_else(runner: CliRunner, project: Path, tmp_path:
     assert "0 added (0 reverts among them), 3 unchanged, 1 error" in again.output
 
 
+def test_committed_links_are_not_imported(runner: CliRunner, project: Path, tmp_path: Path):
+    """A link is stored in git as the text of its target: import-git takes regular files
+    only, so neither that text nor the file it names becomes a version."""
+    secret = write(tmp_path / "secret/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    r = Repo(tmp_path / "linked")
+    (r.path / "leak.md").symlink_to(secret)
+    r.commit("2025-03-07T10:00:00Z", {"good.md": "Good.\n"})
+    result = run(runner, project, str(r.path))
+    assert result.exit_code == 0, result.output
+    assert sorted(articles(project)) == ["linked/good", "paper/story"]
+
+
 def test_usage_errors(runner: CliRunner, project: Path, tmp_path: Path, repo: Repo):
     plain = tmp_path / "plain"
     plain.mkdir()

@@ -62,7 +62,7 @@ def test_a_folder_with_bad_files_imports_the_good_ones(runner: CliRunner, projec
     write(snaps / "story/2025-03-07T15-12-00Z.json", "{}")
     (snaps / "story/2025-03-07T16-12-00Z.txt").write_bytes(b"\0\1binary")
     write(snaps / "story/2025-03-07T17-12-00Z.html", "<html><body></body></html>")
-    (snaps / "story/2025-03-07T18-12-00Z.txt").symlink_to(tmp_path / "vanished.txt")
+    (snaps / "story/2025-03-07T18-12-00Z.txt").symlink_to(snaps / "vanished.txt")
     write(snaps / "titled/meta.json", json.dumps({
         "title": "From meta", "url": "https://x.example/t",
         "versions": [{"file": "a.md", "time": "2025-03-08T10:00:00+02:00", "commit": "abc"},
@@ -117,3 +117,34 @@ def test_source_defaults_to_the_folder_name(runner: CliRunner, project: Path, tm
     result = run_import(runner, project, str(tmp_path / "_drafts"), "--source", "drafts")
     assert result.exit_code == 0, result.output
     assert (project / "content/drafts/story/2025-03-07T10-12-00Z.md").is_file()
+
+
+def test_links_out_of_the_folder_are_not_imported(runner: CliRunner, project: Path,
+                                                   tmp_path: Path):
+    """A link to a file outside DIR would store that file's text as a version, then
+    publish it: links that lead out of DIR are errors; links inside it are followed."""
+    secret = write(tmp_path / "secret/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    snaps = tmp_path / "scrapes"
+    write(snaps / "story/2025-03-07T10-12-00Z.txt", "First.\n")
+    (snaps / "story/2025-03-07T11-12-00Z.txt").symlink_to(secret)
+    (snaps / "story/2025-03-07T12-12-00Z.txt").symlink_to(snaps / "story/2025-03-07T10-12-00Z.txt")
+    (snaps / "leaked").symlink_to(secret.parent, target_is_directory=True)
+    write(tmp_path / "secret/2025-03-07T10-12-00Z.txt", "Outside.\n")
+    (snaps / "meta").mkdir()
+    (snaps / "meta/meta.json").symlink_to(secret)
+    result = run_import(runner, project, str(snaps), "--source", "scrapes")
+    assert result.exit_code == 1
+    real = snaps.resolve()
+    assert result.stderr.splitlines() == [
+        f"{snaps}/leaked: symbolic link to a place outside {real}; it is not read: copy the "
+        "file in instead",
+        f"{snaps}/meta/meta.json: symbolic link to a place outside {real}; it is not read: "
+        "copy the file in instead",
+        f"{snaps}/story/2025-03-07T11-12-00Z.txt: symbolic link to a place outside {real}; it "
+        "is not read: copy the file in instead"]
+    archive, problems = load_archive(project, project / "content")
+    assert problems == []
+    story = next(a for a in archive.articles() if a.key == "scrapes/story")
+    assert [v.body for v in story.versions] == ["First.\n"]  # the inside link: unchanged
+    texts = "".join(p.read_text() for p in (project / "content").rglob("*.md"))
+    assert "root:" not in texts and "Outside" not in texts

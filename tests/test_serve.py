@@ -10,6 +10,7 @@ import http.client
 import io
 import json
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -329,10 +330,65 @@ def test_traversal_attempts_are_not_found(project: Path, serve, tmp_path: Path,
 
 def test_absolute_form_and_odd_targets_are_not_found(project: Path, serve) -> None:
     site = serve(project)
-    assert site.get("http://example.com/etc/passwd")[0] == 404
+    assert site.get("http://example.com/etc/passwd")[0] == 421  # Host: example.com
+    assert site.get("http://example.com/etc/passwd",
+                    headers={"Host": f"127.0.0.1:{site.port}"})[0] == 404
     assert site.get("/%ff%fe")[0] == 404
     assert site.get("/" + "a" * 5000)[0] == 404  # longer than a file name may be
     assert site.get("/paper/" + "b" * 300 + "/")[0] == 404
+
+
+def test_only_requests_naming_this_server_are_answered(project: Path, serve) -> None:
+    """DNS rebinding: a page at http://evil.example:PORT/ whose name now resolves to
+    127.0.0.1 would read the preview as its own origin; its requests say Host:
+    evil.example:PORT, and are refused."""
+    site = serve(project)
+    port = site.port
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}",
+                 f"[::1]:{port}"):
+        status, _, body = site.get("/paper/story/", headers={"Host": host})
+        assert status == 200 and "Second headline" in body, host
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{port + 1}", "127.0.0.1",
+                 f"localhost.evil.example:{port}", f"evil.example@127.0.0.1:{port}",
+                 f"192.168.1.20:{port}", "", f"127.0.0.1:{port}/x"):
+        for method in ("GET", "HEAD"):
+            status, headers, body = site.get("/paper/story/", method,
+                                             headers={"Host": host})
+            assert status == 421, (host, method)
+            assert "Second headline" not in body
+            assert headers["connection"] == "close"
+    status, _, body = site.get("/__sitegen__/wait", headers={"Host": "evil.example"})
+    assert status == 421 and "generation" not in body
+    assert f"http://127.0.0.1:{port}/" in body
+    # No Host at all (http.client always sends one: written by hand).
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw:
+        raw.sendall(b"GET /paper/story/ HTTP/1.0\r\n\r\n")
+        answer = raw.makefile("rb").read()
+    assert answer.startswith(b"HTTP/1.1 421 ") and b"Second headline" not in answer
+
+
+def test_served_beyond_loopback_any_address_of_the_machine_is_answered(project: Path,
+                                                                      serve) -> None:
+    """With --host 0.0.0.0 other machines use this one's address, which the server
+    cannot list: any IP address is answered (DNS rebinding needs a name), names are not."""
+    site = serve(project, host="0.0.0.0")
+    for host, status in ((f"192.168.1.20:{site.port}", 200), (f"[fe80::1]:{site.port}", 200),
+                         (f"localhost:{site.port}", 200), (f"evil.example:{site.port}", 421),
+                         (f"192.168.1.20:{site.port + 1}", 421)):
+        assert site.get("/paper/story/", headers={"Host": host})[0] == status, host
+
+
+def test_an_http09_request_is_answered_at_once(project: Path, serve) -> None:
+    """An HTTP/0.9 request line has no headers after it: it gets an error and the
+    connection is closed, instead of being held open waiting for headers."""
+    site = serve(project)
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", site.port), timeout=TIMEOUT) as raw:
+        raw.sendall(b"GET /paper/story/\r\n")
+        answer = raw.makefile("rb").read()  # returns when the server closes
+    assert time.monotonic() - started < 5
+    assert answer.startswith(b"HTTP/1.1 505 ")
+    assert b"Second headline" not in answer
 
 
 def test_base_path_serves_like_github_pages(project: Path, serve) -> None:

@@ -193,3 +193,19 @@ def test_base_path_defaults_to_the_path_of_base_url(project: Path, env, running)
         assert 'href="/my-archive/' in exc.read().decode()
     assert process.stop() == 0
     assert "Warning: base_url" not in process.output()  # it is set
+
+
+def test_names_reach_the_terminal_escaped(project: Path, env, running) -> None:
+    """A file name holding escape sequences (set the window title, clear the screen) is
+    printed with them escaped, in the error lines and in the line naming a change."""
+    bad = project / "content/paper/\x1b]0;pwned\x07"
+    bad.mkdir()
+    (bad / "a.md").write_text("x")
+    process = start(running, env, "-C", str(project), "--port", "0", "--no-search")
+    process.expect(r"^content/paper/\\x1b\]0;pwned\\x07: article folder name")
+    process.expect(r"Serving http://")
+    (project / "content/paper/story/\x1b[2J.txt").write_text("x")
+    process.expect(r"^Changed: content/paper/story/\\x1b\[2J\.txt; rebuilding")
+    process.expect(r"^content/paper/story/\\x1b\[2J\.txt: not a version file")
+    assert process.stop() == 0
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", process.output())

@@ -6,12 +6,12 @@ import importlib
 import sys
 
 import click
-from rich.console import Console
 
 from sitegen import __version__
-from sitegen.errors import BuildError, SitegenError
+from sitegen.errors import BuildError, SitegenError, printable
+from sitegen.terminal import Terminal
 
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = Terminal(stderr=True)
 
 
 # Each command's module, imported only when that command runs (or help lists it): a
@@ -47,6 +47,9 @@ class Group(click.Group):
             stderr.print("[bold red]Error:[/] ", end="")
             stderr.print(str(exc), markup=False)
             sys.exit(1)
+        except click.ClickException as exc:  # click prints it: names in it shown escaped
+            exc.message = printable(exc.message)
+            raise
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from sitegen.cli.build import project_option
 from sitegen.content.frontmatter import parse_time
@@ -15,6 +14,7 @@ from sitegen.errors import SitegenError
 from sitegen.ingest.extract import FORMATS, InputError, front_matter, guess_format
 from sitegen.ingest.session import Candidate, Session
 from sitegen.ingest.times import file_stem, now, parse_fetched
+from sitegen.terminal import Terminal
 
 
 def _text(value: object) -> str | None:
@@ -94,4 +94,4 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
     message = outcome.message[0].upper() + outcome.message[1:]
     if outcome.kind == "unchanged":
         message += "; nothing written"
-    Console(highlight=False, soft_wrap=True).print(message + ".", markup=False)
+    Terminal().print(message + ".", markup=False)

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from sitegen.build import build as run_build
 from sitegen.render.helpers import plural
+from sitegen.terminal import Terminal
 
 project_option = click.option(
     "-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
@@ -74,7 +75,7 @@ def build(project: Path, output: Path | None, base_url: str | None, overwrite: b
     written and the previous output is left as it was (exit status 1). With --keep-going
     the valid files are built, the problems are listed as skipped, and the exit status is 0.
     """
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = Terminal(stderr=True)
     with progress_bar(err) as progress:
         result = run_build(project, output, base_url=base_url, overwrite=overwrite,
                            search=not no_search, keep_going=keep_going, cache=not no_cache,
@@ -85,7 +86,7 @@ def build(project: Path, output: Path | None, base_url: str | None, overwrite: b
         shown = result.output.relative_to(Path.cwd())
     except ValueError:
         shown = result.output
-    out = Console(highlight=False, soft_wrap=True)
+    out = Terminal()
     for warning in result.warnings:
         err.print(f"[yellow]Warning:[/] {escape(warning)}")
     out.print(

@@ -6,14 +6,14 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.text import Text
 
 from sitegen.content import frontmatter
 from sitegen.diff import Diff, diff_texts, diff_versions
 from sitegen.diff import html as diff_html
 from sitegen.diff import text as diff_text
-from sitegen.errors import Problem
+from sitegen.errors import Problem, printable
+from sitegen.terminal import Terminal
 
 STYLES = {"del": "red strike", "ins": "green underline", "head": "cyan", "note": "bold"}
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
@@ -58,7 +58,7 @@ def diff(old: Path, new: Path, fmt: str, blocks: str) -> None:
     loaded = [_load(old), _load(new)]
     problems = [p for *_, found in loaded for p in found]
     if problems:
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err = Terminal(stderr=True)
         for item in sorted(problems):
             err.print(str(item), markup=False)
         sys.exit(1)
@@ -80,12 +80,15 @@ def diff(old: Path, new: Path, fmt: str, blocks: str) -> None:
 
 
 def _print_text(result: Diff, old: str, new: str, shift: tuple[int, int]) -> None:
-    out = Console(highlight=False, soft_wrap=True)
+    """The text form, for people: control characters in the names and the texts are shown
+    escaped, never sent to the terminal (the JSON form carries the exact text)."""
+    out = Terminal()
     if not out.is_terminal:
-        click.echo(diff_text.plain(result, old, new, shift), nl=False)
+        click.echo(printable(diff_text.plain(result, old, new, shift), keep="\n\t"), nl=False)
         return
     text = Text()
-    for style, chunk in diff_text.segments(result, old, new, shift):
+    for style, raw in diff_text.segments(result, old, new, shift):
+        chunk = printable(raw, keep="\n\t")
         if style in ("del", "ins"):  # no underlined or struck-through spaces around words
             core = chunk.strip()
             lead = chunk[: len(chunk) - len(chunk.lstrip())]

@@ -9,16 +9,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sitegen.cli.build import project_option
 from sitegen.content.names import name_problem
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, printable
 from sitegen.ingest import gitimport, snapshots
 from sitegen.ingest.extract import FORMATS
 from sitegen.ingest.session import Outcome, Session, Tally
 from sitegen.render.helpers import plural
+from sitegen.terminal import Terminal
 
 format_option = click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default=None,
@@ -45,12 +46,12 @@ def pick_source(source: str | None, folder: Path) -> str:
 def progress(label: str, verbose: bool) -> Iterator[tuple[Callable[[int], None],
                                                           Callable[[Outcome], None]]]:
     """(start(total), report(outcome)): a progress bar on a terminal, nothing in a log."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    out = Console(highlight=False, soft_wrap=True)
+    err = Terminal(stderr=True)
+    out = Terminal()
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=err, transient=True,
                    disable=not err.is_terminal)
-    task = bar.add_task(label, total=None)
+    task = bar.add_task(escape(printable(label)), total=None)  # the label names a folder
 
     def start(total: int) -> None:
         bar.update(task, total=total)
@@ -66,10 +67,10 @@ def progress(label: str, verbose: bool) -> Iterator[tuple[Callable[[int], None],
 
 def summarise(tally: Tally, where: str, seconds: float) -> None:
     """Print the errors, then one summary line; exit with status 1 if anything failed."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = Terminal(stderr=True)
     for line in tally.errors:
         err.print(line, markup=False)
-    Console(highlight=False, soft_wrap=True).print(
+    Terminal().print(
         f"{where}: {tally.added:,} added ({plural(tally.reverts, 'revert')} among them), "
         f"{tally.unchanged:,} unchanged, {plural(len(tally.errors), 'error')}; "
         f"{plural(len(tally.articles), 'article')} in {seconds:.2f} s", markup=False)
@@ -130,7 +131,7 @@ def import_git(repo: Path, paths: tuple[str, ...], source: str | None, fmt: str 
     with progress(f"Importing {root.name}", verbose) as (start, report):
         result = gitimport.run(session, name, root, wanted, fmt, rescan=rescan,
                                started=start, report=report)
-    out = Console(highlight=False, soft_wrap=True)
+    out = Terminal()
     commits = len({commit.sha for commit, *_ in result.versions})
     if result.since == result.head:
         out.print(f"No new commits since {result.head[:12]}.", markup=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from sitegen.scaffold import create_project, requirement
+from sitegen.terminal import Terminal
 
 
 @click.command()
@@ -20,12 +20,12 @@ def new(directory: Path) -> None:
     """
     pin = requirement()
     written = create_project(directory, pin)
-    out = Console(highlight=False, soft_wrap=True)
+    out = Terminal()
     out.print(f"Created {directory}/ with {len(written)} files. Next:", markup=False)
     out.print(f"  cd {directory}", markup=False)
     out.print("  sitegen build          # writes the archive to site/", markup=False)
     if pin is None:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
+        Terminal(stderr=True).print(
             "[yellow]Note:[/] this sitegen was installed from a local folder; before publishing "
             "with the GitHub Pages workflow, say in requirements.txt where sitegen comes from "
             "(see docs/deploy.md).")

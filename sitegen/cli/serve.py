@@ -8,7 +8,6 @@ from pathlib import Path
 from types import FrameType
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from sitegen.cli.build import project_option
@@ -16,6 +15,7 @@ from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.serve.paths import normalise_base_path
 from sitegen.serve.preview import Preview, is_loopback
+from sitegen.terminal import Terminal
 
 
 def configured_base_path(project: Path) -> str:
@@ -65,7 +65,7 @@ def serve(project: Path, host: str, port: int, base_path: str | None, no_search:
             base = normalise_base_path(base_path)
         except ValueError as exc:
             raise SitegenError(f"--base-path {exc}") from None
-    out = Console(highlight=False, soft_wrap=True)
+    out = Terminal()
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with Preview(project, host=host, port=port, base_path=base, search=not no_search,

@@ -19,6 +19,7 @@ from sitegen.content.prefetch import Prefetch
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import load_source_meta
 from sitegen.errors import Problem, problem
+from sitegen.links import link_problem
 from sitegen.model import Archive, Article, Source, Version
 
 VERSION_SUFFIX = ".md"
@@ -62,6 +63,10 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
     articles: list[ArticleFiles] = []
     real_content = content.resolve()
     top = _rel(content, project)
+    message = link_problem(content, project.resolve(), "the project",
+                           f"make {top}/ a folder in the project")
+    if message:
+        return [], [], [problem(top, message)]
 
     def refuse_link(entry: os.DirEntry[str], rel: str) -> bool:
         """A symlink that leads out of content/ is not followed."""

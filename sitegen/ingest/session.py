@@ -17,11 +17,12 @@ from typing import Literal
 from sitegen.content.frontmatter import parse
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta, load_source_meta
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, problem
 from sitegen.ingest import normalise
 from sitegen.ingest.extract import Extracted, InputError, convert
 from sitegen.ingest.store import SUFFIX, StoreError, article_folder, render, write_version
 from sitegen.ingest.times import iso
+from sitegen.links import link_problem
 
 REVERT_KEY = "reverts_to"
 
@@ -97,10 +98,17 @@ class ArticleState:
             self._read()
 
     def _read(self) -> None:
+        content = (self.project / "content").resolve()
         for path in sorted(self.folder.iterdir()):
-            if path.name.startswith(".") or path.suffix != SUFFIX or not path.is_file():
+            if path.name.startswith(".") or path.suffix != SUFFIX:
                 continue
             rel = path.relative_to(self.project).as_posix()
+            message = link_problem(path, content, "content/")
+            if message:
+                self.broken = f"{rel}: {message}"
+                return
+            if not path.is_file():
+                continue
             data, problems = parse(path.read_bytes(), rel)
             if data is None:
                 self.broken = str(problems[0])
@@ -161,6 +169,10 @@ class Session:
                                "or point -C at the project")
         self.project = project
         self.content = project / "content"
+        message = link_problem(self.content, project.resolve(), "the project",
+                               "make content/ a folder in the project")
+        if message:
+            raise SitegenError(f"{self.content}: {message}")
         self.title_fallback = title_fallback  # imports name an untitled article by its id
         self.tally = Tally()
         self._rules: dict[str, tuple[SourceMeta, str | None]] = {}
@@ -170,7 +182,10 @@ class Session:
         """The source's _source.yaml, and its first problem if it has any."""
         if source not in self._rules:
             rel = f"content/{source}/{SOURCE_FILE}"
-            meta, problems = load_source_meta(self.content / source / SOURCE_FILE, rel)
+            file = self.content / source / SOURCE_FILE
+            message = link_problem(file, self.content.resolve(), "content/")
+            meta, problems = ((SourceMeta(), [problem(rel, message)]) if message
+                              else load_source_meta(file, rel))
             self._rules[source] = (meta, str(sorted(problems)[0]) if problems else None)
         return self._rules[source]
 

@@ -19,6 +19,7 @@ from sitegen.content.names import name_problem
 from sitegen.ingest.extract import guess_format
 from sitegen.ingest.session import Candidate, Outcome, Session
 from sitegen.ingest.times import parse_fetched, time_from_name
+from sitegen.links import link_problem
 
 META = "meta.json"
 
@@ -81,10 +82,20 @@ def _read_meta(file: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     return top, listed
 
 
-def _article(folder: Path, fmt: str | None, plan: Plan) -> list[Snapshot]:
+def _refused(path: Path, root: Path, plan: Plan) -> bool:
+    """A symbolic link leading out of the folder being imported is not read."""
+    message = link_problem(path, root, str(root))
+    if message:
+        plan.errors.append(f"{path}: {message}")
+    return message is not None
+
+
+def _article(folder: Path, root: Path, fmt: str | None, plan: Plan) -> list[Snapshot]:
     """The snapshots of one article folder, in time order; problems go to ``plan.errors``."""
     top: dict[str, Any] = {}
     listed: dict[str, dict[str, Any]] = {}
+    if _refused(folder / META, root, plan):
+        return []
     if (folder / META).is_file():
         try:
             top, listed = _read_meta(folder / META)
@@ -97,6 +108,8 @@ def _article(folder: Path, fmt: str | None, plan: Plan) -> list[Snapshot]:
         if path.name.startswith(".") or path.name == META:
             continue
         present.add(path.name)
+        if _refused(path, root, plan):
+            continue
         if path.is_dir():
             plan.errors.append(f"{path}: a folder inside an article folder; snapshots are "
                                "files, DIR/<article>/<time>.<ext>")
@@ -123,8 +136,9 @@ def _article(folder: Path, fmt: str | None, plan: Plan) -> list[Snapshot]:
 def plan(directory: Path, fmt: str | None = None) -> Plan:
     """Scan ``directory`` without reading any snapshot's text."""
     result = Plan()
+    root = directory.resolve()
     for entry in sorted(directory.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or _refused(entry, root, result):
             continue
         if not entry.is_dir():
             result.errors.append(f"{entry}: not inside an article folder; snapshots go in "
@@ -134,7 +148,7 @@ def plan(directory: Path, fmt: str | None = None) -> Plan:
         if message:
             result.errors.append(f"{entry}: {message}")
             continue
-        snapshots = _article(entry, fmt, result)
+        snapshots = _article(entry, root, fmt, result)
         if snapshots:
             result.articles[entry.name] = snapshots
     return result

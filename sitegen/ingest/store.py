@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,17 @@ def _place(tmp: str, target: Path, data: bytes) -> bool:
             return False
 
 
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new hidden file in ``folder``, open for writing. Made with the mode any new file
+    gets (0666 less the umask, like the other files of the project), not mkstemp's 0600."""
+    while True:
+        path = folder / f".sitegen-{secrets.token_hex(8)}.tmp"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(path)
+        except FileExistsError:
+            continue
+
+
 def write_version(project: Path, folder: Path, title: str, fetched: datetime, text: str) -> Path:
     """Write a new version file named by its time into ``folder``; its project-relative path.
 
@@ -94,7 +105,7 @@ def write_version(project: Path, folder: Path, title: str, fetched: datetime, te
     folder.mkdir(parents=True, exist_ok=True)
     if not folder.resolve().is_relative_to((project / "content").resolve()):
         raise StoreError(f"{folder} is outside content/; nothing written")
-    fd, tmp = tempfile.mkstemp(prefix=".sitegen-", suffix=".tmp", dir=folder)
+    fd, tmp = _temporary(folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

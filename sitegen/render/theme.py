@@ -17,8 +17,9 @@ from urllib.parse import quote, urlsplit
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.errors import Problem, SitegenError, problem
+from sitegen.errors import BuildError, Problem, SitegenError, problem
 from sitegen.fingerprint import files_key
+from sitegen.links import link_problem, links_out
 
 if TYPE_CHECKING:
     import jinja2
@@ -52,6 +53,7 @@ class Theme:
         self.config = config
         self.project = project
         own = project / "themes" / name
+        _check_links(project, own)
         folders = [f for f in (own, BUILTIN / name, BUILTIN / "default") if f.is_dir()]
         if not own.is_dir() and not (BUILTIN / name).is_dir():
             raise SitegenError(
@@ -216,6 +218,25 @@ class Theme:
             return path.relative_to(self.project).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def _check_links(project: Path, own: Path) -> None:
+    """A project's theme is read only if no symbolic link leads out of it (its static
+    files are published as they are): BuildError naming every link that does."""
+    themes, rel = own.parent, f"themes/{own.name}"
+    message = link_problem(themes, project.resolve(), "the project",
+                           "make themes/ a folder in the project")
+    if message:
+        raise BuildError([problem("themes", message)])
+    message = link_problem(own, themes.resolve(), "themes/",
+                           f"make {rel}/ a folder inside themes/")
+    if message:
+        raise BuildError([problem(rel, message)])
+    if own.is_dir():
+        found = links_out(own, f"{rel}/")
+        if found:
+            raise BuildError([problem(path.relative_to(project).as_posix(), message)
+                              for path, message in found])
 
 
 def _link(context: Any, target: str) -> str:

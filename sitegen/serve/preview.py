@@ -29,6 +29,7 @@ from sitegen.render.helpers import plural
 from sitegen.serve.livereload import Status
 from sitegen.serve.server import PreviewServer, open_server
 from sitegen.serve.watcher import Debouncer, Watcher, is_full
+from sitegen.terminal import Terminal
 
 TEMP_PREFIX = "sitegen-serve-"
 
@@ -58,7 +59,7 @@ class Preview:
         if not self.project.is_dir():
             raise SitegenError(f"project folder {project} does not exist; give it with -C, "
                                "or run 'sitegen new' to start one")
-        self.console = console or Console(highlight=False, soft_wrap=True)
+        self.console = console or Terminal()
         self.search = search
         self.status = Status()
         self.builds = 0
@@ -125,7 +126,8 @@ class Preview:
             self.console.print(str(exc), markup=False)
             self._failed("the build stopped", [str(exc)])
         except Exception as exc:  # a bug in one build must not end the preview
-            self.console.print(traceback.format_exc(), markup=False)
+            for line in traceback.format_exc().splitlines():
+                self.console.print(line, markup=False)
             self._failed("unexpected error (a bug in sitegen)", [f"{type(exc).__name__}: {exc}"])
         else:
             self._built(result, time.perf_counter() - started)

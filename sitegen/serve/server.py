@@ -10,9 +10,11 @@ after a failed build) added on the way out; the files on disk are never changed.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
 import mimetypes
 import os
+import re
 import socket
 import socketserver
 import sys
@@ -89,16 +91,45 @@ class PreviewServer(ThreadingHTTPServer):
         self.base_path = base_path
         self.status = status
         super().__init__(address, Handler)
+        # The names a request may give in Host (with the port): see serves().
+        bound = ipaddress.ip_address(str(self.server_address[0]).split("%")[0])
+        self.open_to_network = not bound.is_loopback
+        self.names = {"localhost", "127.0.0.1", "::1", str(bound), address[0].lower()}
+        if self.open_to_network:
+            self.names.add(socket.gethostname().lower())
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind looks up the host's full DNS name, which can take seconds.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
 
+    def serves(self, host: str | None) -> bool:
+        """Whether a request's Host header names this server. A page of another site can
+        have its own name resolve to this machine (DNS rebinding) and then read the preview
+        as same-origin; its requests carry that name, so only this server's own names (and,
+        when it listens beyond loopback, any IP address of the machine) are answered."""
+        found = _HOST.fullmatch(host or "")
+        if found is None:
+            return False
+        name = (found.group(1) or found.group(2)).lower().rstrip(".")
+        port = int(found.group(3)) if found.group(3) else 80
+        if port != self.server_port:
+            return False
+        if name in self.names:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return self.open_to_network
+
     def handle_error(self, request: object, client_address: object) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return  # the browser went away (a reload cancels the long-poll): not a problem
         super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
+_HOST = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+))(?::([0-9]{1,5}))?")
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -133,6 +164,29 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: a page's many small requests share sockets
     server_version = "sitegen-serve"
     timeout = 60  # seconds an idle kept-alive connection stays open
+
+    def parse_request(self) -> bool:
+        """The request line and headers, refusing at once what this server does not answer:
+        an HTTP/0.9 request ("GET /", no headers: http.server would wait for headers until
+        the connection timed out) and a Host that is not this server's."""
+        if len(self.raw_requestline.split()) == 2:
+            self.command, self.request_version = None, "HTTP/1.0"
+            self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+            self.close_connection = True
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP/0.9 is not supported")
+            return False
+        if not super().parse_request():
+            return False
+        if not self.server.serves(self.headers.get("Host")):
+            self.close_connection = True
+            self.send_body = self.command != "HEAD"
+            port = self.server.server_port
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, TYPES[".txt"],
+                       f"This preview answers only at its own address, such as "
+                       f"http://127.0.0.1:{port}/ or http://localhost:{port}/; this request "
+                       f"named another host.\n".encode(), {"Connection": "close"})
+            return False
+        return True
 
     def do_GET(self) -> None:
         self._respond(body=True)
