@@ -45,12 +45,22 @@ def test_diff_page_content(demo: Path) -> None:
     page = (demo / BBC / "diff/0-1/index.html").read_text()
     assert "Minor change</span>" in page
     assert '<dd class="diff-headline">Starmer <del>' in page  # the headline change, apart
-    assert "moved from here" in page and "moved to here" in page
     assert 'class="diff-sr">[removed: </span>' in page and 'class="diff-sr">[added: </span>' in page
     assert re.search(r'>stop<span class="diff-sr">\]</span></del>', page)
     assert re.search(r'>stopped<span class="diff-sr">\]</span></ins>', page)
     cosmetic = (demo / BBC / "diff/1-2/index.html").read_text()
     assert "Cosmetic</span>" in cosmetic
+
+
+def test_move_links_say_where_the_paragraph_went(demo: Path) -> None:
+    # 0-1: "UK Defence Secretary..." moved up from the fourth paragraph to the third. Its old
+    # place (row b4, old column) links up to its new place (b2), which links back down.
+    page = (demo / BBC / "diff/0-1/index.html").read_text()
+    links = dict(re.findall(r'<tr id="(b\d+)" class="row-moved".*?<a class="move-link" '
+                            r'href="#b\d+">([^<]*)</a>', page, re.DOTALL))
+    assert links == {"b4": "moved further up", "b2": "moved here from below"}
+    assert re.search(r'<td class="old">(?:(?!</td>).)*href="#b2">moved further up</a></td>',
+                     page, re.DOTALL)
 
 
 def open_page(browser, url: str, **options):

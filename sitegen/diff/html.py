@@ -225,13 +225,21 @@ def inline_blocks(diff: Diff, *, screen_reader: bool = False, changes_only: bool
 def inline_block(op: BlockOp, n: int, *, screen_reader: bool = False) -> str:
     """The inline HTML of ``op``, entry ``n`` of its diff's blocks. A moved block is struck
     at its old place and shown with its own changes at the new."""
-    if op.op == "move_out":
-        note = "(moved further down)" if (op.move or 0) > n else "(moved further up)"
-        return _blocks(op.inner, op.old, (), "old", screen_reader, " diff-moved", note)
-    if op.op == "move_in":
-        note = "(moved here from below)" if (op.move or 0) > n else "(moved here from further up)"
-        return _blocks(op.inner, (), op.new, "new", screen_reader, " diff-moved", note)
+    if op.op in ("move_out", "move_in"):
+        olds, news, mode = (op.old, (), "old") if op.op == "move_out" else ((), op.new, "new")
+        return _blocks(op.inner, olds, news, mode, screen_reader, " diff-moved",
+                       f"({move_note(op, n)})")
     return _blocks(op.parts, op.old, op.new, "inline", screen_reader)
+
+
+def move_note(op: BlockOp, n: int) -> str:
+    """What a move entry (number ``n`` of its diff) says about the move: where the block
+    went, at its old place ("moved further down"), or where it came from, at its new place
+    ("moved here from further up")."""
+    later = (op.move or 0) > n
+    if op.op == "move_out":
+        return "moved further down" if later else "moved further up"
+    return "moved here from below" if later else "moved here from further up"
 
 
 def drawn_once(op: BlockOp) -> bool:

@@ -73,9 +73,11 @@ def side_by_side(diff: Diff) -> Markup:
             continue
         row = diffhtml.row(op, screen_reader=True)
         classes = f"row-{row.kind}" + (" row-cosmetic" if row.cosmetic else "")
-        old_note = (f'<a class="move-link" href="#b{row.move_to}">moved to here</a>'
+        # A moved block's two rows link to each other, saying where it went or came from.
+        note = diffhtml.move_note(op, n) if op.move is not None else ""
+        old_note = (f'<a class="move-link" href="#b{row.move_to}">{note}</a>'
                     if row.move_to is not None else "")
-        new_note = (f'<a class="move-link" href="#b{row.move_from}">moved from here</a>'
+        new_note = (f'<a class="move-link" href="#b{row.move_from}">{note}</a>'
                     if row.move_from is not None else "")
         old_class = "old" if row.old is not None else "old empty"
         new_class = "new" if row.new is not None else "new empty"

@@ -361,6 +361,13 @@ function gap(run, count, row) { // the button that shows a folded run of unchang
   return box;
 }
 
+// Where a moved block went (at its old place) or came from (at its new place).
+function moveNote(op, n) {
+  const later = op.move.index > n;
+  if (op.op === "move_out") return later ? "moved further down" : "moved further up";
+  return later ? "moved here from below" : "moved here from further up";
+}
+
 /** Draw a diff as table rows and inline blocks; true when long enough to fold. */
 export function render({ ops }, A, B, table, inline) {
   const changes = ops.map((op) => op.op !== "equal");
@@ -385,16 +392,14 @@ export function render({ ops }, A, B, table, inline) {
       const td = tr.appendChild(el("td", shown.length ? side : `${side} empty`));
       if (!shown.length) continue;
       td.append(...blocks(op.parts, side === "old" ? olds : [], side === "new" ? news : [], side));
-      const note = op.op === "move_out" ? "moved to here" : "moved from here";
-      if (op.move) td.append(Object.assign(el("a", "move-link", note), { href: `#b${op.move.index}` }));
+      if (op.move) {
+        td.append(Object.assign(el("a", "move-link", moveNote(op, n)), { href: `#b${op.move.index}` }));
+      }
     }
-    const down = op.move?.index > n;
     if (op.op === "move_out") {
-      const note = down ? "(moved further down)" : "(moved further up)";
-      box.append(...blocks(op.parts, olds, [], "old", " diff-moved", note));
+      box.append(...blocks(op.parts, olds, [], "old", " diff-moved", `(${moveNote(op, n)})`));
     } else if (op.op === "move_in") {
-      const note = down ? "(moved here from below)" : "(moved here from further up)";
-      box.append(...blocks(op.parts, [], news, "new", " diff-moved", note));
+      box.append(...blocks(op.parts, [], news, "new", " diff-moved", `(${moveNote(op, n)})`));
     } else box.append(...blocks(op.parts, olds, news, "inline"));
     table.append(tr);
     inline.append(box);
