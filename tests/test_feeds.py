@@ -68,6 +68,9 @@ def test_every_demo_feed_is_valid_and_true(demo: Path) -> None:
     atom = parsed["bbc/c9wpy9x890wo/feed.atom"]
     change = atom.entries[1].content[0].value
     assert "<del>flatly</del>" in change and "See the full diff" in change
+    rewrite = atom.entries[0].content[0].value  # the old headline's end, then the new words
+    assert "<p>Headline: Starmer <del>holds call with European allies in diplomatic push on " \
+        "Ukraine</del> <ins>urges allies to step up" in rewrite
     assert atom.entries[-1].link == BASE + "bbc/c9wpy9x890wo/v0/"
     headlines = parsed["feeds/headlines.atom"]
     assert [e.title for e in headlines.entries] == [

@@ -135,6 +135,25 @@ def _span(tag: str | None, text: str, screen_reader: bool) -> str:
     return f"{escape(lead)}<{tag}>{sr_open}{escape(core)}{sr_close}</{tag}>{escape(trail)}"
 
 
+def spaced(pieces: Sequence[Piece]) -> list[Piece]:
+    """``pieces`` with a space between a deletion and the insertion that replaces it when
+    nothing separates them ("Starmer <del>holds talks</del> <ins>urges allies</ins>", not
+    "…talks</del><ins>urges…"), and between any two words from different sides that meet
+    without one (the new text may lack the space the old had before a deleted word).
+    Punctuation replaced by punctuation stays tight: "Ukraine<del>.</del><ins>!</ins>"."""
+    out: list[Piece] = []
+    for tag, text in pieces:
+        if out and text and out[-1][1] and out[-1][0] != tag:
+            before, after = out[-1][1][-1], text[0]
+            if not before.isspace() and not after.isspace() and (
+                    (before.isalnum() and after.isalnum())
+                    or (out[-1][0] == "del" and tag == "ins"
+                        and (before.isalnum() or after.isalnum()))):
+                out.append((None, " "))
+        out.append((tag, text))
+    return out
+
+
 def _block(block: Block, pieces: list[Piece], screen_reader: bool, extra: str = "",
            note: str = "") -> str:
     """One block's HTML: an element by kind around its pieces."""
@@ -153,7 +172,7 @@ def _block(block: Block, pieces: list[Piece], screen_reader: bool, extra: str = 
         if pieces:
             pieces[-1] = (pieces[-1][0], pieces[-1][1].rstrip("\n"))
         pieces = [(tag, _BREAKS.sub("\n", text)) for tag, text in pieces]
-    body = "".join(_span(tag, text, screen_reader) for tag, text in pieces)
+    body = "".join(_span(tag, text, screen_reader) for tag, text in spaced(pieces))
     if note:
         body += f' <span class="diff-note">{escape(note)}</span>'
     kind = block.kind
@@ -311,7 +330,7 @@ def field_cells(change: FieldChange, *, screen_reader: bool = False) -> tuple[st
 
 
 def _field_pieces(change: FieldChange, mode: str) -> list[Piece]:
-    return [(tag, text) for tag, _, _, text in _pieces(readable(change.parts), mode)]
+    return spaced([(tag, text) for tag, _, _, text in _pieces(readable(change.parts), mode)])
 
 
 PAGE_CSS = """

@@ -323,6 +323,25 @@ function marked(tag, text) {
   return [lead, mark, text.slice(text.trimEnd().length)];
 }
 
+// A space between a deletion and the insertion that replaces it when nothing separates them,
+// and between two words from different sides that meet without one (html.py's `spaced`).
+const alnum = (c) => /^[\p{L}\p{N}]$/u.test(c), blank = (c) => /^[\s\x1c-\x1f\x85]$/.test(c);
+function spaced(list) {
+  const out = [];
+  for (const [tag, text] of list) {
+    const last = out[out.length - 1];
+    if (last && text && last[1] && last[0] !== tag) {
+      const before = last[1].slice(-1), after = text[0];
+      if (!blank(before) && !blank(after) && ((alnum(before) && alnum(after))
+          || (last[0] === "del" && tag === "ins" && (alnum(before) || alnum(after))))) {
+        out.push([null, " "]);
+      }
+    }
+    out.push([tag, text]);
+  }
+  return out;
+}
+
 function blockNode(block, list, extra, note) { // one block's element, by its kind
   let ps = list.filter(([, t]) => t);
   const edge = (i, f) => { if (ps.length) ps[i] = [ps[i][0], f(ps[i][1])]; };
@@ -341,7 +360,7 @@ function blockNode(block, list, extra, note) { // one block's element, by its ki
   const classes = `diff-block diff-${block.kind}${level}${extra}`;
   const outer = el(wrap ? wrap[0] : "p", classes), inner = wrap ? outer.appendChild(el(wrap[1])) : outer;
   if (block.kind === "list_item" && /^[-*+]/.test(block.text.trimStart())) inner.append("\u2022 ");
-  for (const [tag, text] of ps) inner.append(...marked(tag, text));
+  for (const [tag, text] of spaced(ps)) inner.append(...marked(tag, text));
   if (note) inner.append(" ", el("span", "diff-note", note));
   return outer;
 }
@@ -411,7 +430,8 @@ export function render({ ops }, A, B, table, inline) {
 export function headline(old, neu) {
   const A = tokenize(old), B = tokenize(neu);
   const list = parts(A, [0, A.keys.length], B, [0, B.keys.length]);
-  return [...pieces(readable(list), "inline")].flatMap(([tag, , , text]) => marked(tag, text));
+  return spaced([...pieces(readable(list), "inline")].map(([tag, , , text]) => [tag, text]))
+    .flatMap(([tag, text]) => marked(tag, text));
 }
 
 /** '45 words added, 12 removed; paragraphs: 2 changed, 1 added', as the diff pages say it. */
