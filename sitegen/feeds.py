@@ -24,6 +24,7 @@ from sitegen.diff import html as diffhtml
 from sitegen.model import Article, SourceInfo, Version
 from sitegen.render import markdown
 from sitegen.render.diffview import describe
+from sitegen.render.helpers import plural
 
 MAX_CHANGED_BLOCKS = 12  # an entry shows at most this many changed paragraphs
 FIRST_BLOCKS = 4  # a first-seen entry shows the start of the text
@@ -72,8 +73,9 @@ def _first_seen(version: Version, link: str) -> str:
     blocks = [b for b in version.body.split("\n\n") if b.strip()]
     shown = markdown.render("\n\n".join(blocks[:FIRST_BLOCKS]), shift=1)
     more = len(blocks) - FIRST_BLOCKS
-    tail = (f'<p><a href="{escape(link)}">Read the whole text ({more} more paragraphs)</a></p>'
-            if more > 0 else f'<p><a href="{escape(link)}">Read it in the archive</a></p>')
+    rest = f"Read the whole text ({plural(more, 'more paragraph', 'more paragraphs')})"
+    tail = (f'<p><a href="{escape(link)}">{rest if more > 0 else "Read it in the archive"}'
+            "</a></p>")
     return f"<p>First seen {escape(_when(version.fetched))}.</p>{shown}{tail}"
 
 
@@ -97,9 +99,9 @@ def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
     left_out = len(changed) - MAX_CHANGED_BLOCKS
     note = []
     if left_out > 0:
-        note.append(f"{left_out} more changed paragraphs")
+        note.append(plural(left_out, "more changed paragraph", "more changed paragraphs"))
     if unchanged:
-        note.append(f"{unchanged} unchanged paragraphs")
+        note.append(plural(unchanged, "unchanged paragraph"))
     shown = f" ({', and '.join(note)} not shown here)" if note else ""
     parts.append(f'<p><a href="{escape(link)}">See the full diff{escape(shown)}</a></p>')
     return "".join(parts)

@@ -362,6 +362,17 @@ def test_compare_js_tokenizes_as_the_engine_does(demo: Path, browser) -> None:
     assert len(differ) < 100 and {unicodedata.category(c) for c in differ} <= {"Cn"}, differ
 
 
+def test_compare_js_counts_as_the_diff_pages_say_it(demo: Path, browser) -> None:
+    stats = {"addedWords": ["x"], "removedWords": ["a", "b"], "changed": 1, "added": 0,
+             "removed": 0, "moved": 0}
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "compare/")
+        url = page.eval_on_selector('script[type="module"]', "s => s.src")
+        said = page.evaluate("async ([url, s]) => (await import(url)).describe(s)", [url, stats])
+        context.close()
+    assert said == "1 word added, 2 removed; paragraph: 1 changed"
+
+
 def python_words(diff: Diff) -> tuple[Counter[str], Counter[str]]:
     """Removed and added words (token keys) of a diff; a move counts its inner changes."""
     removed: Counter[str] = Counter()

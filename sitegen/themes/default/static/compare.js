@@ -438,7 +438,8 @@ export function headline(old, neu) {
 export function describe(s) {
   const [added, removed] = [s.addedWords, s.removedWords].map((w) => w.length.toLocaleString("en"));
   const blocks = ["changed", "added", "removed", "moved"].filter((what) => s[what]);
-  const out = added !== "0" || removed !== "0" ? [`${added} words added, ${removed} removed`] : [];
+  const words = s.addedWords.length === 1 ? "word" : "words";
+  const out = added !== "0" || removed !== "0" ? [`${added} ${words} added, ${removed} removed`] : [];
   const noun = blocks.reduce((sum, what) => sum + s[what], 0) === 1 ? "paragraph" : "paragraphs";
   if (blocks.length) out.push(`${noun}: ${blocks.map((what) => `${s[what]} ${what}`).join(", ")}`);
   return out.join("; ") || "no change to the text";
