@@ -19,7 +19,7 @@ from markupsafe import escape
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.diff import Diff
+from sitegen.diff import Diff, style
 from sitegen.diff import html as diffhtml
 from sitegen.model import Article, SourceInfo, Version
 from sitegen.render import markdown
@@ -94,15 +94,19 @@ def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
         parts.append(f"<p>{escape(change.name.capitalize())}: {diffhtml.field(change)}</p>")
     blocks = diffhtml.inline_blocks(diff, changes_only=True)
     changed = [html for is_change, html in blocks if is_change]
-    unchanged = len(blocks) - len(changed)
+    restyled = sum(map(style.restyled_block, diff.blocks))
+    unchanged = len(blocks) - len(changed) - restyled
     parts += changed[:MAX_CHANGED_BLOCKS]
     left_out = len(changed) - MAX_CHANGED_BLOCKS
     note = []
     if left_out > 0:
         note.append(plural(left_out, "more changed paragraph", "more changed paragraphs"))
+    if restyled:  # their words are unchanged, their quotes or dashes are not
+        note.append(plural(restyled, "restyled paragraph"))
     if unchanged:
         note.append(plural(unchanged, "unchanged paragraph"))
-    shown = f" ({', and '.join(note)} not shown here)" if note else ""
+    listed = ", ".join(note[:-1]) + " and " + note[-1] if len(note) > 1 else "".join(note)
+    shown = f" ({listed} not shown here)" if note else ""
     parts.append(f'<p><a href="{escape(link)}">See the full diff{escape(shown)}</a></p>')
     return "".join(parts)
 

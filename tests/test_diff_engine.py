@@ -131,6 +131,31 @@ def test_style_and_whitespace_changes_are_cosmetic(new: str) -> None:
     assert diff.new_text() == new
 
 
+@pytest.mark.parametrize(("new", "said"), [
+    (body(P).replace("EU's", "EU’s").replace('"our', "“our").replace('assets"', "assets”"),
+     "only quotation marks and apostrophes changed"),
+    (body(P).replace('"our people', "„our people").replace("non-EU", "non\u2011EU"),
+     "only quotation marks and dashes changed"),
+    (body(P).replace(" ", "  ").replace("\n\n", "\n\n\n"), "only spacing changed"),
+    (body([p.replace(", ", ",\n") for p in P]), "only spacing changed"),
+    (body(P).replace("assets", "ａssets"), "only character forms changed"),
+    (body(P).replace("Europe", "Eu\u00adrope"), "only invisible characters changed"),
+    (body(P).replace("EU's", "EU’s").replace(" - ", " – ").replace("Ukraine and", "Ukraine  and"),
+     "only apostrophes and spacing changed"),
+])
+def test_a_cosmetic_change_says_what_it_changed(new: str, said: str) -> None:
+    from sitegen.diff.readable import summary
+    from sitegen.render.diffview import describe
+
+    diff = diff_texts(body(P), new)
+    assert diff.significance == "cosmetic"
+    assert summary(diff) == f"cosmetic: {said}"
+    assert describe(diff) == said
+    # Words changed too: counted, and the restyling is not called "only".
+    mixed = diff_texts(body(P), new.replace("ongoing", "continued"))
+    assert "only" not in describe(mixed) and "1 word added" in describe(mixed)
+
+
 def test_dash_styles_are_cosmetic() -> None:
     for dash in ("\u2013", "\u2014", "\u2212"):
         diff = diff_texts("on security - and I say", f"on security {dash} and I say")

@@ -6,9 +6,11 @@ bullets, fences) are not shown: the block kind is a class instead.
 
 Classes (all start with ``diff-``): ``diff-block`` and ``diff-<kind>`` on every block
 (``diff-h1``..``diff-h6`` for headings too); ``diff-moved`` on moved blocks and
-``diff-note`` on the "(moved ...)" notes; ``diff-sr`` on text for screen readers only
-("[removed: ", "[added: ", "]"), which a page must hide visually (see ``SR_CSS``). Without
-any CSS the output still reads: ``<del>`` is struck through, ``<ins>`` underlined.
+``diff-note`` on the "(moved ...)" notes; ``diff-style`` on a word or mark that is the same
+token in another style (quotes, dashes, letter case: ``sitegen.diff.style``), each side
+showing its own form; ``diff-sr`` on text for screen readers only ("[removed: ", "[added: ",
+"]"), which a page must hide visually (see ``SR_CSS``). Without any CSS the output still
+reads: ``<del>`` is struck through, ``<ins>`` underlined.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from html import escape
 
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, BlockOp, Diff, FieldChange, Part
 from sitegen.diff.readable import hidden, readable, summary
+from sitegen.diff.style import pairs, restyled_block, split
 
 SR_CSS = (".diff-sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
           "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}")
@@ -29,7 +32,7 @@ ROW_KINDS = {"equal": "equal", "changed": "changed", "deleted": "deleted",
              "inserted": "inserted", "move_out": "moved", "move_in": "moved"}
 
 _BREAKS = re.compile(r"[ \t]*\n\s*")  # blank lines inside a shown block: one line break
-Piece = tuple[str | None, str]  # (None, "del" or "ins"; text)
+Piece = tuple[str | None, str]  # (None, "del", "ins" or "style"; text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ class Row:
     new_line: int | None
     move_to: int | None = None
     move_from: int | None = None
-    cosmetic: bool = False  # equal, but quote/dash/whitespace styles differ
+    cosmetic: bool = False  # equal, with a word or mark restyled (quotes, dashes...)
 
 
 def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str, int, str]]:
@@ -59,16 +62,31 @@ def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str,
     old = new = 0
     for part in parts:
         if part.op == EQUAL:
-            if mode == "old":
-                yield None, "old", old, part.old
+            side, at = ("old", old) if mode == "old" else ("new", new)
+            if part.old == part.new:
+                yield None, side, at, part.old
             else:
-                yield None, "new", new, part.new
+                yield from _restyled(part, side, at)
         elif part.op == DELETE and mode != "new":
             yield "del", "old", old, part.old
         elif part.op == INSERT and mode != "old":
             yield "ins", "new", new, part.new
         old += len(part.old)
         new += len(part.new)
+
+
+def _restyled(part: Part, side: str, at: int) -> Iterator[tuple[str | None, str, int, str]]:
+    """An equal part whose sides differ in style: its tokens on ``side``, each one whose
+    form differs from the other side's tagged "style" (whitespace is never marked: a page
+    does not show it)."""
+    for old, new in pairs(part):
+        lead, core, trail = split(old if side == "old" else new)
+        other = split(new if side == "old" else old)[1]
+        for tag, text in ((None, lead), ("style" if core != other else None, core),
+                          (None, trail)):
+            if text:
+                yield tag, side, at, text
+                at += len(text)
 
 
 def _hidden(blocks: Sequence[Block]) -> list[tuple[int, int]]:
@@ -122,6 +140,8 @@ def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
 def _span(tag: str | None, text: str, screen_reader: bool) -> str:
     if not tag:
         return escape(text)
+    if tag == "style":  # quiet: no words for screen readers, the text is the same
+        return f'<span class="diff-style">{escape(text)}</span>'
     core = text.strip()
     if not core:
         return escape(text)
@@ -142,15 +162,18 @@ def spaced(pieces: Sequence[Piece]) -> list[Piece]:
     without one (the new text may lack the space the old had before a deleted word).
     Punctuation replaced by punctuation stays tight: "Ukraine<del>.</del><ins>!</ins>"."""
     out: list[Piece] = []
+    last = None  # the side of the piece before: "del", "ins" or None (both sides' text)
     for tag, text in pieces:
-        if out and text and out[-1][1] and out[-1][0] != tag:
+        side = tag if tag in ("del", "ins") else None
+        if out and text and out[-1][1] and last != side:
             before, after = out[-1][1][-1], text[0]
             if not before.isspace() and not after.isspace() and (
                     (before.isalnum() and after.isalnum())
-                    or (out[-1][0] == "del" and tag == "ins"
+                    or (last == "del" and side == "ins"
                         and (before.isalnum() or after.isalnum()))):
                 out.append((None, " "))
         out.append((tag, text))
+        last = side if text else last
     return out
 
 
@@ -289,7 +312,7 @@ def row(op: BlockOp, *, screen_reader: bool = False) -> Row:
         new_line=op.new[0].line if op.new else None,
         move_to=op.move if op.op == "move_out" else None,
         move_from=op.move if op.op == "move_in" else None,
-        cosmetic=op.cosmetic,
+        cosmetic=restyled_block(op),
     )
 
 
@@ -300,8 +323,9 @@ def rows(diff: Diff, *, screen_reader: bool = False) -> list[Row]:
 
 def fold(table: Sequence[Row], context: int = 1) -> list[Row | int]:
     """``table`` with runs of unchanged rows more than ``context`` away from a change
-    replaced by how many rows were left out (an int), for a collapsed view."""
-    keep = [False] * len(table)
+    replaced by how many rows were left out (an int), for a collapsed view. Restyled rows
+    (``cosmetic``) are kept, without context."""
+    keep = [row.cosmetic for row in table]
     for n, row in enumerate(table):
         if row.is_change:
             for k in range(max(0, n - context), min(len(table), n + context + 1)):
@@ -344,6 +368,7 @@ tr.changed td,tr.moved td{background:#fffbe8}tr.inserted td.new{background:#efe}
 tr.deleted td.old{background:#fee}td.fold{text-align:center;color:#888;font-style:italic}
 .line{color:#999;font:12px sans-serif}pre{white-space:pre-wrap;margin:0}
 .diff-block{margin:.2rem 0}.diff-note{color:#777;font-style:italic}
+.diff-style{text-decoration:underline dotted #888}tr.equal.cosmetic td{background:#f6f6f3}
 blockquote{margin:0 0 0 1rem;border-left:3px solid #ccc;padding-left:.6rem}
 """ + SR_CSS
 
@@ -376,6 +401,7 @@ def document(diff: Diff, old_name: str, new_name: str, context: int = 1,
             html = getattr(item, side)
             where = f'<div class="line">line {line + add}</div>' if line else ""
             cells.append(f'<td class="{side}">{where}{html or ""}</td>')
-        out.append(f'<tr class="{item.kind}">{"".join(cells)}</tr>')
+        kind = f"{item.kind} cosmetic" if item.cosmetic else item.kind
+        out.append(f'<tr class="{kind}">{"".join(cells)}</tr>')
     out.append("</tbody></table></body></html>")
     return "\n".join(out) + "\n"

@@ -8,7 +8,7 @@ only regroups parts: both texts still rebuild exactly.
 
 ``hidden`` finds the Markdown block markers (``#``, ``>``, ``-``, fences, setext
 underlines) that the HTML shows as block kinds instead of text. ``summary`` says what
-changed in one line.
+changed in one line (a cosmetic change in the words of ``sitegen.diff.style``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from sitegen.diff import style
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, Diff, Part
 from sitegen.diff.tokens import tokenize
 
@@ -163,6 +164,7 @@ def summary(diff: Diff) -> str:
         bits.append(_plural(s.figures_changed, "figure") + " changed")
     if s.changed_share:
         bits.append(f"{s.changed_share:.1%} of the text changed")
-    if not bits:
-        bits.append("whitespace, quote, dash or Unicode style only")
-    return f"{diff.significance}: " + "; ".join(bits)
+    restyle = style.restyle(diff)
+    if restyle:
+        bits.append(restyle)
+    return f"{diff.significance}: " + "; ".join(bits or ["no change to the text"])
