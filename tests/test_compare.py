@@ -17,8 +17,9 @@ import pytest
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.loader import load_archive
-from sitegen.diff import Diff, diff_versions
+from sitegen.diff import Diff, diff_field, diff_versions
 from sitegen.diff.blocks import parse
+from sitegen.diff.html import field as diff_field_html
 from sitegen.diff.model import Block
 from sitegen.diff.tokens import is_word, tokenize
 from sitegen.job import pairs
@@ -372,8 +373,15 @@ def test_compare_js_counts_as_the_diff_pages_say_it(demo: Path, browser) -> None
         context, page = open_page(browser, root + BBC + "compare/")
         url = page.eval_on_selector('script[type="module"]', "s => s.src")
         said = page.evaluate("async ([url, s]) => (await import(url)).describe(s)", [url, stats])
+        drawn = page.evaluate("""async ([url, old, neu]) => (await import(url)).headline(old, neu)
+            .map((n) => typeof n === "string" ? n : n.outerHTML).join("")""",
+                              [url, "Starmer Urges Allies To Act", "Starmer urges allies to act"])
         context.close()
     assert said == "1 word added, 2 removed; paragraph: 1 changed"
+    # A headline restyled in case: each word marked quietly, as diff_html.field draws it.
+    change = diff_field("title", "Starmer Urges Allies To Act", "Starmer urges allies to act")
+    assert change is not None and drawn == diff_field_html(change, screen_reader=True)
+    assert drawn.count('<span class="diff-style">') == 4 and "<del>" not in drawn
 
 
 def python_words(diff: Diff) -> tuple[Counter[str], Counter[str]]:

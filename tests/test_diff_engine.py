@@ -186,6 +186,29 @@ def test_headline_changes() -> None:
     assert diff_versions(straight, curly).significance == "cosmetic"
 
 
+def test_a_headline_restyled_in_case_is_cosmetic_word_by_word() -> None:
+    from sitegen.diff import html as diff_html
+    from sitegen.render.diffview import describe
+
+    text = body(P)
+    old = version("Starmer Urges Allies To Step Up On Ukraine", text)
+    new = version("Starmer urges allies to step up on Ukraine", text)
+    d = diff_versions(old, new)
+    assert d.title is not None and d.title.significance == "cosmetic"
+    assert d.significance == "cosmetic" and describe(d) == "only the headline's letter case changed"
+    assert all(p.op == "equal" for p in d.title.parts)
+    shown = diff_html.field(d.title)
+    assert "<del>" not in shown and "<ins>" not in shown
+    assert shown.startswith('Starmer <span class="diff-style">urges</span> '
+                            '<span class="diff-style">allies</span>')
+    # A word changed as well: that word is the change, the rest keeps its place.
+    also = diff_versions(old, version("Starmer urges allies to step up now on Ukraine", text))
+    assert also.title is not None and also.title.significance == "minor"
+    assert [p.text for p in also.title.parts if p.op != "equal"] == ["now "]
+    # The body keeps letter case as text: "US" and "us" are different words there.
+    assert diff_texts("Tell the US.\n", "Tell the us.\n").significance != "cosmetic"
+
+
 def test_field_changes_are_reported_apart_from_the_body() -> None:
     old = version("H", "Body.\n", url="https://example.com/a", byline="Jo Smith")
     new = version("H", "Body.\n", url="https://example.com/b", byline=None)

@@ -502,7 +502,8 @@ export function render({ ops }, A, B, table, inline) {
 
 /** A headline's word diff, inline, as the diff pages show it. */
 export function headline(old, neu) {
-  const A = tokenize(old), B = tokenize(neu);
+  const caseless = (t) => ({ ...t, keys: t.keys.map((k) => k.toUpperCase().toLowerCase()) });
+  const A = caseless(tokenize(old)), B = caseless(tokenize(neu)); // letter case: a restyling
   const list = parts(A, [0, A.keys.length], B, [0, B.keys.length]);
   return spaced([...pieces(readable(list), "inline")].map(([tag, , , text]) => [tag, text]))
     .flatMap(([tag, text]) => marked(tag, text));
