@@ -181,3 +181,13 @@ def test_old_and_new_words_never_run_together() -> None:
         (None, "Ukraine"), ("del", "."), ("ins", "!")]
     cells = diff_html.field_cells(change)
     assert cells == ("Starmer <del>holds call on Ukraine</del>", "Starmer <ins>urges allies</ins>")
+
+
+def test_escape_backslashes_are_hidden_but_not_in_code() -> None:
+    old = ("\\*\\*Breaking\\*\\* \\[1\\] a\\_b and `C:\\*` <https://x.org/a\\_b>\n\n"
+           "```\nprint('\\*')\n```\n")
+    new = old.replace("\\[1\\]", "\\[2\\]").replace("print", "echo")
+    inline = diff_html.inline(diff_texts(old, new))
+    assert "**Breaking** [<del>1</del> <ins>2</ins>] a_b and `C:\\*` &lt;https://x.org/a\\_b&gt;" \
+        in inline
+    assert "(&#x27;\\*&#x27;)" in inline  # a code block's backslash is text

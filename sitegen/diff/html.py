@@ -22,7 +22,7 @@ from functools import lru_cache
 from html import escape
 
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, BlockOp, Diff, FieldChange, Part
-from sitegen.diff.readable import hidden, readable, summary
+from sitegen.diff.readable import hidden, readable, summary, visible
 from sitegen.diff.style import pairs, restyled_block, split
 
 SR_CSS = (".diff-sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
@@ -97,20 +97,6 @@ def _hidden(blocks: Sequence[Block]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _visible(text: str, at: int, ranges: list[tuple[int, int]]) -> str:
-    """``text`` (found at offset ``at``) without the characters in ``ranges``."""
-    end = at + len(text)
-    cuts = [(max(a, at) - at, min(b, end) - at) for a, b in ranges if a < end and b > at]
-    if not cuts:
-        return text
-    out, pos = [], 0
-    for a, b in cuts:
-        out.append(text[pos:a])
-        pos = max(pos, b)
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
             mode: str) -> list[tuple[Block, list[Piece]]]:
     """The pieces of ``parts`` grouped by the blocks they are shown in."""
@@ -125,14 +111,14 @@ def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
     k = 0
     for tag, side, start, text in _pieces(parts, "old" if base_side == "old" else mode):
         if side != base_side:
-            out[k].append((tag, _visible(text, start, ranges[side])))
+            out[k].append((tag, visible(text, start, ranges[side])))
             continue
         pos = start
         while text:
             while k < len(ends) - 1 and pos >= ends[k]:
                 k += 1
             cut = min(len(text), ends[k] - pos) if ends[k] > pos else len(text)
-            out[k].append((tag, _visible(text[:cut], pos, ranges[side])))
+            out[k].append((tag, visible(text[:cut], pos, ranges[side])))
             text, pos = text[cut:], pos + cut
     return list(zip(base, out, strict=True))
 
