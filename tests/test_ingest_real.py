@@ -76,3 +76,11 @@ def test_text_captures_diff_as_the_reader_reads_them(runner: CliRunner, tmp_path
     blocks = json.loads(data)["blocks"]
     stars = next(b for b in blocks if "NPR stories" in b[2])
     assert stars[2].startswith("\\*\\*") and [0, 1] in stars[3] and [2, 3] in stars[3]
+
+
+def test_search_text_has_no_escapes_either():
+    from sitegen.ingest.extract import text_to_markdown
+    from sitegen.search import plain
+
+    line = "|= a ~ b & c &amp; d = e | f ~ g"
+    assert plain(text_to_markdown(line)) == line
