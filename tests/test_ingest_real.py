@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -84,3 +86,157 @@ def test_search_text_has_no_escapes_either():
 
     line = "|= a ~ b & c &amp; d = e | f ~ g"
     assert plain(text_to_markdown(line)) == line
+
+
+# --- Titles of real Markdown ---------------------------------------------------------------
+
+WHITE_HOUSE = """[Presidential Actions](https://www.whitehouse.gov/presidential-actions/)
+
+January 20, 2025
+
+# Ending Taxpayer Subsidization of Biased Media
+
+By the authority vested in me as President by the Constitution and the laws of the United
+States of America, it is hereby ordered:
+
+Sec. 1. Purpose. The Corporation for Public Broadcasting receives federal funds.
+"""
+
+
+def git(repo: Path, *args: str, when: str = "2025-01-01T00:00:00Z") -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@example.com",
+           "GIT_COMMITTER_NAME": "s", "GIT_COMMITTER_EMAIL": "s@example.com",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
+
+
+def commit(repo: Path, when: str, files: dict[str, str]) -> None:
+    if not (repo / ".git").exists():
+        repo.mkdir(parents=True, exist_ok=True)
+        git(repo, "init", "-q", "-b", "main")
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", when, when=when)
+
+
+def stored(project: Path, article: str) -> list[tuple[str, str]]:
+    """(title, body) of each stored version of ``article`` (source/article), in time order."""
+    from sitegen.content.loader import load_archive
+
+    archive, problems = load_archive(project, project / "content")
+    assert problems == []
+    found = next(a for a in archive.articles() if a.key == article)
+    return [(v.title, v.body) for v in found.versions]
+
+
+def new_project(tmp_path: Path) -> Path:
+    project = tmp_path / "proj"
+    (project / "content").mkdir(parents=True)
+    return project
+
+
+def test_a_headline_after_breadcrumbs_is_the_title_and_leaves_the_body(runner: CliRunner,
+                                                                       tmp_path: Path):
+    project = new_project(tmp_path)
+    file = tmp_path / "eo.md"
+    file.write_text(WHITE_HOUSE)
+    done = add(runner, project, "wh/eo-14290", str(file), "--fetched", "2025-05-01T00:00:00Z")
+    assert done.exit_code == 0, done.output
+    [(title, body)] = stored(project, "wh/eo-14290")
+    assert title == "Ending Taxpayer Subsidization of Biased Media"
+    assert "# Ending" not in body and body.startswith("[Presidential Actions](")
+    assert "January 20, 2025\n\nBy the authority" in body
+    # The same page again, and one whose heading is a link with emphasis: same title, and
+    # nothing new to store.
+    file.write_text(WHITE_HOUSE.replace(
+        "# Ending Taxpayer Subsidization of Biased Media",
+        "# [*Ending* Taxpayer Subsidization of Biased Media](https://www.whitehouse.gov/x/)"))
+    again = add(runner, project, "wh/eo-14290", str(file), "--fetched", "2025-05-02T00:00:00Z")
+    assert again.exit_code == 0 and "Unchanged since version 0" in again.output, again.output
+
+
+def test_import_and_import_git_take_the_headline_too(runner: CliRunner, tmp_path: Path):
+    project = new_project(tmp_path)
+    folder = tmp_path / "wh/eo-14290"
+    folder.mkdir(parents=True)
+    (folder / "2025-05-01T00-00-00Z.md").write_text(WHITE_HOUSE)
+    (folder / "2025-05-02T00-00-00Z.md").write_text(
+        WHITE_HOUSE.replace("receives federal funds", "receives public funds"))
+    done = runner.invoke(main, ["import", "-C", str(project), str(tmp_path / "wh")])
+    assert done.exit_code == 0, done.output
+    versions = stored(project, "wh/eo-14290")
+    assert [t for t, _ in versions] == ["Ending Taxpayer Subsidization of Biased Media"] * 2
+    assert all("# Ending" not in body for _, body in versions)
+
+    repo = tmp_path / "scraper"
+    commit(repo, "2025-05-01T00:00:00Z", {"actions/eo-14290.md": WHITE_HOUSE})
+    commit(repo, "2025-05-02T00:00:00Z", {"actions/eo-14290.md": WHITE_HOUSE.replace(
+        "January 20, 2025", "Updated January 21, 2025")})
+    done = runner.invoke(main, ["import-git", "-C", str(project), str(repo), "--source", "git"])
+    assert done.exit_code == 0, done.output
+    versions = stored(project, "git/eo-14290")
+    assert [t for t, _ in versions] == ["Ending Taxpayer Subsidization of Biased Media"] * 2
+    # The diff between them is the date line, not the headline.
+    site = tmp_path / "site"
+    build(project, site, search=False)
+    page = (site / "git/eo-14290/diff/0-1/index.html").read_text()
+    assert '<ins><span class="diff-sr">[added: </span>Updated' in page
+    assert page.count("Ending Taxpayer Subsidization of Biased Media") == 3  # title, h1, meta
+    version = (site / "git/eo-14290/v0/index.html").read_text()
+    assert "<h2>Ending Taxpayer" not in version and "<h3>Ending Taxpayer" not in version
+
+
+def test_a_leading_heading_is_not_left_in_the_body(runner: CliRunner, tmp_path: Path):
+    project = new_project(tmp_path)
+    for n, text in enumerate(["# Starmer speaks to allies\n\nOne.\n\nTwo.\n",
+                              "Starmer speaks to allies\n========================\n\nOne.\n\n"
+                              "Two, edited.\n"]):
+        file = tmp_path / f"{n}.md"
+        file.write_text(text)
+        done = add(runner, project, "bbc/x", str(file), "--fetched", f"2025-03-0{n + 1}T00:00:00Z")
+        assert done.exit_code == 0, done.output
+    assert stored(project, "bbc/x") == [("Starmer speaks to allies", "One.\n\nTwo.\n"),
+                                        ("Starmer speaks to allies", "One.\n\nTwo, edited.\n")]
+
+
+def test_an_older_import_with_the_heading_in_its_body_is_not_a_change(runner: CliRunner,
+                                                                      tmp_path: Path):
+    project = new_project(tmp_path)
+    folder = project / "content/bbc/x"
+    folder.mkdir(parents=True)
+    (folder / "2025-03-01T00-00-00Z.md").write_text(
+        "---\ntitle: Starmer speaks to allies\nfetched: 2025-03-01T00:00:00Z\n---\n"
+        "# Starmer speaks to allies\n\nOne.\n")
+    file = tmp_path / "x.md"
+    file.write_text("# Starmer speaks to allies\n\nOne.\n")
+    done = add(runner, project, "bbc/x", str(file), "--fetched", "2025-03-02T00:00:00Z")
+    assert done.exit_code == 0 and "Unchanged since version 0" in done.output, done.output
+
+
+def test_section_headings_are_not_titles(runner: CliRunner, tmp_path: Path):
+    # An RFC: its front lines, then "#" sections. No headline: the name stands in, and the
+    # sections stay in the body.
+    rfc = ("- Start Date: 2014-03-11\n- RFC PR: #1\n\n# Summary\n\nPrivate fields.\n\n"
+           "# Motivation\n\nSafety.\n")
+    project = new_project(tmp_path)
+    repo = tmp_path / "rfcs"
+    commit(repo, "2014-03-11T00:00:00Z", {"text/0001-private-fields.md": rfc})
+    done = runner.invoke(main, ["import-git", "-C", str(project), str(repo)])
+    assert done.exit_code == 0, done.output
+    assert stored(project, "rfcs/0001-private-fields") == [("0001-private-fields", rfc)]
+    # A paragraph of text before the only "#" heading: the heading is a section.
+    text = ("The government announced on Monday that it would step up its support for the "
+            "allies.\n\n# Reaction\n\nAllies welcomed it.\n")
+    file = tmp_path / "story.md"
+    file.write_text(text)
+    assert add(runner, project, "bbc/y", str(file), "--title", "Support stepped up",
+               "--fetched", "2025-03-01T00:00:00Z").exit_code == 0
+    assert stored(project, "bbc/y") == [("Support stepped up", text)]
+    # A title given that differs from the heading: the heading is kept.
+    file.write_text("# Own heading\n\nText.\n")
+    assert add(runner, project, "bbc/z", str(file), "--title", "Given title",
+               "--fetched", "2025-03-01T00:00:00Z").exit_code == 0
+    assert stored(project, "bbc/z") == [("Given title", "# Own heading\n\nText.\n")]

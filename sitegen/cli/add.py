@@ -34,8 +34,8 @@ def _fetched(_ctx: click.Context, _param: click.Parameter, value: str | None):
 @click.argument("target", metavar="SOURCE/ARTICLE")
 @click.argument("file", metavar="[FILE|-]", required=False)
 @click.option("--title", metavar="T", help="The headline.  [default: the page's own title "
-              "for HTML, a leading '# heading' for Markdown, else the article's headline at "
-              "that time]")
+              "for HTML, the first '# heading' near the top for Markdown, else the article's "
+              "headline at that time]")
 @click.option("--url", metavar="U", help="The article's address at its source.")
 @click.option("--fetched", metavar="TIME", callback=_fetched,
               help="When this version was captured, ISO 8601 with a zone, e.g. "

@@ -18,7 +18,7 @@ from sitegen.content.frontmatter import parse
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta, load_source_meta
 from sitegen.errors import SitegenError
-from sitegen.ingest import normalise
+from sitegen.ingest import normalise, titles
 from sitegen.ingest.extract import Extracted, InputError, convert
 from sitegen.ingest.store import SUFFIX, StoreError, article_folder, render, write_version
 from sitegen.ingest.times import iso
@@ -105,7 +105,8 @@ class ArticleState:
             if data is None:
                 self.broken = str(problems[0])
                 return
-            key = normalise.key(data.title, data.body, self.rules)
+            # A headline left in the body by an older import is not text to compare.
+            key = normalise.key(data.title, titles.drop(data.body, data.title), self.rules)
             self.versions.append(_Stored(data.fetched, key, data.title, rel))
         self.versions.sort(key=lambda v: v.fetched)
         self.times = [v.fetched for v in self.versions]
@@ -209,6 +210,7 @@ class Session:
             or state.title_at(candidate.fetched) or (article if self.title_fallback else "")
         if not title:
             return error("no title: plain text has none of its own; give one with --title")
+        body = titles.drop(body, title)  # a heading repeating the title: the page shows it
         fields: dict[str, object] = {"url": candidate.url or extracted.url, **candidate.extra}
         try:
             return state.offer(where, title, body, candidate.fetched, fields)
