@@ -240,3 +240,77 @@ def test_section_headings_are_not_titles(runner: CliRunner, tmp_path: Path):
     assert add(runner, project, "bbc/z", str(file), "--title", "Given title",
                "--fetched", "2025-03-01T00:00:00Z").exit_code == 0
     assert stored(project, "bbc/z") == [("Given title", "# Own heading\n\nText.\n")]
+
+
+# --- Error pages -----------------------------------------------------------------------------
+
+ERROR_PAGES = [
+    ("# Not Found\n\nThe requested URL was not found on this server.\n", "404 Not Found"),
+    ("Sorry, the page you are looking for does not exist.\n\n[Return to the homepage](/)\n",
+     "Page not found | The Independent"),
+    ("# 404\n\nPage not found\n", "Starmer speaks to allies"),  # a title given: the body tells
+    ("Checking if the site connection is secure\n\nEnable JavaScript and cookies to continue\n",
+     "Just a moment..."),
+    ("You don't have permission to access this resource.\n\nReference #18.5f2\n",
+     "Access Denied"),
+    ("Error 404 (Not Found)!!\n\nThat's an error.\n", None),
+    ("Sorry, this page isn't available.\n", None),
+    ("## HTTP 500 - Internal Server Error\n\nSomething went wrong.\n", None),
+]
+ARTICLES = [
+    # About an error page, not one: the title and first line only mention it.
+    ("A 404 error means that the server could not find the page you asked for. " * 12,
+     "What a 404 error really means"),
+    ("# Page not found: why links rot\n\nResearchers found that a quarter of the links in "
+     "news articles now lead to a page saying it could not be found.\n",
+     "Page not found: why links rot"),
+    # Short, legitimate.
+    ("Sir Keir Starmer has held a call with leaders from the EU, Turkey and Canada.\n",
+     "Starmer speaks to allies"),
+    ("Access denied to the inquiry's papers, the court ruled on Monday.\n", "Court ruling"),
+    ("The reviewer liked it a lot, and says so at length. " * 30, "Not Found"),
+    ("word " * 400, "Page not found"),  # an error title on a long text
+    ("Error 404: the film\n\nA thriller about a lost web page, reviewed.\n", "Error 404: the film"),
+]
+
+
+def test_error_pages_are_recognised_and_articles_are_not():
+    from sitegen.ingest.errorpage import error_page
+
+    for body, title in ERROR_PAGES:
+        assert error_page(body, title), (body, title)
+    for body, title in ARTICLES:
+        assert error_page(body, title) is None, (body, title)
+
+
+def test_an_error_page_is_not_a_version_nor_a_title(runner: CliRunner, tmp_path: Path):
+    project = new_project(tmp_path)
+    repo = tmp_path / "scraper"
+    commit(repo, "2025-03-07T10:00:00Z", {"bbc.md": "# Starmer speaks to allies\n\nOne.\n"})
+    commit(repo, "2025-03-07T11:00:00Z", {"bbc.md": "# 404 Not Found\n\nThe page you "
+                                                    "requested could not be found.\n"})
+    commit(repo, "2025-03-07T12:00:00Z", {"bbc.md": "One.\n\nTwo.\n"})  # no headline
+    done = runner.invoke(main, ["import-git", "-C", str(project), str(repo), "--source", "bbc"])
+    assert done.exit_code == 0, done.output
+    assert "2 added (0 reverts among them), 0 unchanged, 1 error page skipped, 0 errors" \
+        in done.output
+    assert "scraper:bbc.md@" in done.output and "looks like an error page" in done.output
+    assert [t for t, _ in stored(project, "bbc/bbc")] == ["Starmer speaks to allies"] * 2
+
+    # One stored before error pages were skipped lends no title either.
+    folder = project / "content/bbc/bbc"
+    (folder / "2025-03-07T13-00-00Z.md").write_text(
+        "---\ntitle: '404'\nfetched: 2025-03-07T13:00:00Z\n---\nPage not found\n")
+    file = tmp_path / "next.md"
+    file.write_text("One.\n\nTwo.\n\nThree.\n")
+    done = add(runner, project, "bbc/bbc", str(file), "--fetched", "2025-03-07T14:00:00Z")
+    assert done.exit_code == 0, done.output
+    assert stored(project, "bbc/bbc")[-1][0] == "Starmer speaks to allies"
+
+    # sitegen add refuses one, and says why.
+    file.write_text("# Page not found\n\nSorry, the page you were looking for has been removed.\n")
+    done = add(runner, project, "bbc/bbc", str(file), "--fetched", "2025-03-07T15:00:00Z")
+    assert done.exit_code == 1
+    assert "not stored: it looks like an error page, not the article (its title is " \
+        "\"Page not found\")" in done.output
+    assert len(stored(project, "bbc/bbc")) == 4

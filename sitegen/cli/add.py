@@ -89,7 +89,7 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
             fetched = datetime.now(UTC)  # a second add within the second: keep them apart
     session = Session(project, title_fallback=False)
     outcome = session.offer(source, article, Candidate(origin, fetched, data, kind, title, url))
-    if outcome.kind == "error":
+    if outcome.kind in ("error", "skipped"):  # an error page: nothing stored, say so
         raise SitegenError(str(outcome))
     message = outcome.message[0].upper() + outcome.message[1:]
     if outcome.kind == "unchanged":

@@ -4,6 +4,7 @@ A candidate version is compared, after normalisation, with the article's stored 
 around its time. Identical to the one before it (or the one after it): nothing is written.
 Identical to an earlier one (a flip-flop): it is stored with ``reverts_to``, the ``fetched``
 time of that earlier version, which stays valid however many versions are inserted later.
+A scraped error page is not offered at all (``sitegen.ingest.errorpage``): it is skipped.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +20,7 @@ from sitegen.content.frontmatter import parse
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta, load_source_meta
 from sitegen.errors import SitegenError
-from sitegen.ingest import normalise, titles
+from sitegen.ingest import errorpage, normalise, titles
 from sitegen.ingest.extract import Extracted, InputError, convert
 from sitegen.ingest.store import SUFFIX, StoreError, article_folder, render, write_version
 from sitegen.ingest.times import iso
@@ -41,7 +43,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: Literal["added", "unchanged", "error"]
+    kind: Literal["added", "unchanged", "skipped", "error"]
     origin: str
     article: str  # source/article
     message: str  # what happened, in words
@@ -60,12 +62,16 @@ class Tally:
     added: int = 0
     unchanged: int = 0
     reverts: int = 0  # counted in ``added`` too: a revert is a stored version
+    skipped: list[str] = field(default_factory=list)  # error pages, said once each
     errors: list[str] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
 
     def count(self, outcome: Outcome) -> None:
         if outcome.kind == "error":
             self.errors.append(str(outcome))
+            return
+        if outcome.kind == "skipped":
+            self.skipped.append(str(outcome))
             return
         self.articles.add(outcome.article)
         if outcome.kind == "added":
@@ -81,6 +87,7 @@ class _Stored:
     key: str
     title: str
     path: str
+    error_page: bool = False  # stored before error pages were skipped: not a title to keep
 
 
 class ArticleState:
@@ -107,17 +114,20 @@ class ArticleState:
                 return
             # A headline left in the body by an older import is not text to compare.
             key = normalise.key(data.title, titles.drop(data.body, data.title), self.rules)
-            self.versions.append(_Stored(data.fetched, key, data.title, rel))
+            error = errorpage.error_page(data.body, data.title) is not None
+            self.versions.append(_Stored(data.fetched, key, data.title, rel, error))
         self.versions.sort(key=lambda v: v.fetched)
         self.times = [v.fetched for v in self.versions]
 
     def title_at(self, moment: datetime) -> str | None:
         """The headline the article had at ``moment`` (or, before its first version, the
-        first one it had), if it has any version."""
-        if not self.versions:
-            return None
+        first one it had), if it has any version. A stored version that looks like an error
+        page ("404") never lends its title."""
         i = bisect.bisect_right(self.times, moment)
-        return self.versions[max(i - 1, 0)].title
+        for j in chain(range(i - 1, -1, -1), range(i, len(self.versions))):
+            if not self.versions[j].error_page:
+                return self.versions[j].title
+        return None
 
     def offer(self, where: str, title: str, body: str, fetched: datetime,
               fields: dict[str, object]) -> Outcome:
@@ -199,6 +209,10 @@ class Session:
         if not body:
             return error(f"nothing is left once the page chrome named in content/{source}/"
                          f"{SOURCE_FILE} is dropped")
+        reason = errorpage.error_page(body, candidate.title, extracted.title)
+        if reason:
+            return Outcome("skipped", "", where, f"not stored: it looks like an error page, "
+                           f"not the article ({reason})")
         key = str(folder)
         if key not in self._articles:
             self._articles[key] = ArticleState(self.project, folder, rules)
