@@ -314,3 +314,33 @@ def test_an_error_page_is_not_a_version_nor_a_title(runner: CliRunner, tmp_path:
     assert "not stored: it looks like an error page, not the article (its title is " \
         "\"Page not found\")" in done.output
     assert len(stored(project, "bbc/bbc")) == 4
+
+
+# --- Addresses -------------------------------------------------------------------------------
+
+
+def test_a_capture_without_an_address_keeps_the_known_one(runner: CliRunner, tmp_path: Path):
+    project = new_project(tmp_path)
+    url = "https://www.bbc.com/news/articles/c9wpy9x890wo"
+    texts = ["One.\n", "One, edited.\n", "One, edited again.\n"]
+    for n, text in enumerate(texts):
+        options = ["--url", url] if n == 0 else []
+        done = add(runner, project, "bbc/x", "-", "--title", "Starmer speaks", *options,
+                   "--fetched", f"2025-03-0{n + 2}T00:00:00Z", input=text.encode())
+        assert done.exit_code == 0, done.output
+    # A capture older than all of them takes the address too.
+    done = add(runner, project, "bbc/x", "-", "--title", "Starmer speaks",
+               "--fetched", "2025-03-01T00:00:00Z", input=b"Zero.\n")
+    assert done.exit_code == 0, done.output
+    files = sorted((project / "content/bbc/x").glob("*.md"))
+    assert all(f"\nurl: {url}\n" in f.read_text() for f in files)
+    site = tmp_path / "site"
+    build(project, site, search=False, base_url="https://example.org/")
+    page = (site / "bbc/x/diff/1-2/index.html").read_text()
+    assert "Headline and details" not in page and "<del>" + url not in page
+    assert "Url:" not in (site / "bbc/x/feed.atom").read_text()
+    # A new address given is recorded, and is a change.
+    done = add(runner, project, "bbc/x", "-", "--title", "Starmer speaks", "--url", url + "?x",
+               "--fetched", "2025-03-05T00:00:00Z", input=b"One, edited once more.\n")
+    assert done.exit_code == 0 and f"url: {url}?x" in sorted(
+        (project / "content/bbc/x").glob("*.md"))[-1].read_text()

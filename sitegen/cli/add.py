@@ -36,7 +36,8 @@ def _fetched(_ctx: click.Context, _param: click.Parameter, value: str | None):
 @click.option("--title", metavar="T", help="The headline.  [default: the page's own title "
               "for HTML, the first '# heading' near the top for Markdown, else the article's "
               "headline at that time]")
-@click.option("--url", metavar="U", help="The article's address at its source.")
+@click.option("--url", metavar="U", help="The article's address at its source.  [default: "
+              "an HTML page's canonical URL, else the address the article already has]")
 @click.option("--fetched", metavar="TIME", callback=_fetched,
               help="When this version was captured, ISO 8601 with a zone, e.g. "
                    "2025-03-07T10:12:00Z.  [default: a Markdown file's own 'fetched:', "

@@ -10,6 +10,7 @@ A scraped error page is not offered at all (``sitegen.ingest.errorpage``): it is
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
@@ -88,6 +89,7 @@ class _Stored:
     title: str
     path: str
     error_page: bool = False  # stored before error pages were skipped: not a title to keep
+    url: str | None = None
 
 
 class ArticleState:
@@ -115,7 +117,7 @@ class ArticleState:
             # A headline left in the body by an older import is not text to compare.
             key = normalise.key(data.title, titles.drop(data.body, data.title), self.rules)
             error = errorpage.error_page(data.body, data.title) is not None
-            self.versions.append(_Stored(data.fetched, key, data.title, rel, error))
+            self.versions.append(_Stored(data.fetched, key, data.title, rel, error, data.url))
         self.versions.sort(key=lambda v: v.fetched)
         self.times = [v.fetched for v in self.versions]
 
@@ -123,10 +125,21 @@ class ArticleState:
         """The headline the article had at ``moment`` (or, before its first version, the
         first one it had), if it has any version. A stored version that looks like an error
         page ("404") never lends its title."""
+        found = self._at(moment, lambda v: not v.error_page)
+        return found.title if found else None
+
+    def url_at(self, moment: datetime) -> str | None:
+        """The address the article had at ``moment`` (or, before its first version with
+        one, the first it had): a capture that does not give one keeps it."""
+        found = self._at(moment, lambda v: bool(v.url))
+        return found.url if found else None
+
+    def _at(self, moment: datetime, wanted: Callable[[_Stored], bool]) -> _Stored | None:
+        """The latest version at or before ``moment`` that is ``wanted``, else the first."""
         i = bisect.bisect_right(self.times, moment)
         for j in chain(range(i - 1, -1, -1), range(i, len(self.versions))):
-            if not self.versions[j].error_page:
-                return self.versions[j].title
+            if wanted(self.versions[j]):
+                return self.versions[j]
         return None
 
     def offer(self, where: str, title: str, body: str, fetched: datetime,
@@ -155,7 +168,8 @@ class ArticleState:
             fields = {**fields, REVERT_KEY: self.versions[older].fetched}
         text = render(title, fetched, body, fields)
         path = write_version(self.project, self.folder, title, fetched, text).as_posix()
-        self.versions.insert(i, _Stored(fetched, key, title, path))
+        url = str(fields["url"]) if fields.get("url") else None
+        self.versions.insert(i, _Stored(fetched, key, title, path, url=url))
         self.times.insert(i, fetched)
         revert = f", a revert to version {older}" if older is not None else ""
         return Outcome("added", "", where, f"added {path} (version {i}{revert})", path, i,
@@ -225,7 +239,8 @@ class Session:
         if not title:
             return error("no title: plain text has none of its own; give one with --title")
         body = titles.drop(body, title)  # a heading repeating the title: the page shows it
-        fields: dict[str, object] = {"url": candidate.url or extracted.url, **candidate.extra}
+        url = candidate.url or extracted.url or state.url_at(candidate.fetched)
+        fields: dict[str, object] = {"url": url, **candidate.extra}
         try:
             return state.offer(where, title, body, candidate.fetched, fields)
         except (StoreError, OSError) as exc:
