@@ -344,3 +344,71 @@ def test_a_capture_without_an_address_keeps_the_known_one(runner: CliRunner, tmp
                "--fetched", "2025-03-05T00:00:00Z", input=b"One, edited once more.\n")
     assert done.exit_code == 0 and f"url: {url}?x" in sorted(
         (project / "content/bbc/x").glob("*.md"))[-1].read_text()
+
+
+# --- lynx -dump link markers ---------------------------------------------------------------
+
+LYNX = """   NPR
+   [{a}]News [{b}]Culture [{c}]Music
+
+   {story}
+
+   [{d}]Today's Paper
+
+References
+
+   {a}. https://text.npr.org/news
+   {b}. https://text.npr.org/culture
+   {c}. https://text.npr.org/music
+   {d}. https://text.npr.org/paper
+"""
+LYNX_RULES = r"""name: NPR (lynx -dump)
+drop_inline:
+  - '\[\d+\]'
+drop_lines:
+  - References
+drop_patterns:
+  - '\d+\. https?://\S+'
+"""
+
+
+def lynx(story: str, first: int) -> bytes:
+    a, b, c, d = range(first, first + 4)
+    return LYNX.format(a=a, b=b, c=c, d=d, story=story).encode()
+
+
+def test_renumbered_link_markers_are_not_a_change(runner: CliRunner, tmp_path: Path):
+    project = new_project(tmp_path)
+    (project / "content/npr").mkdir()
+    (project / "content/npr/_source.yaml").write_text(LYNX_RULES)
+    story = "Congress passed the budget on Friday."
+    captures = [lynx(story, 1), lynx(story, 7), lynx(story.replace("Friday", "Saturday"), 12)]
+    said = []
+    for n, data in enumerate(captures):
+        done = add(runner, project, "npr/front", "-", "--format", "text", "--title", "NPR",
+                   "--fetched", f"2025-01-0{n + 1}T00:00:00Z", input=data)
+        assert done.exit_code == 0, done.output
+        said.append(done.output)
+    assert said[1].startswith("Unchanged since version 0")
+    assert said[2].startswith("Added") and "(version 1)" in said[2]
+    first = stored(project, "npr/front")[0][1]
+    assert first == ("NPR\n\nNews Culture Music\n\nCongress passed the budget on Friday.\n\n"
+                     "Today's Paper\n")
+    files = sorted((project / "content/npr/front").glob("*.md"))
+    diff = runner.invoke(main, ["diff", *map(str, files)])
+    assert "[-Friday-]{+Saturday+}" in diff.output and diff.output.count("@@") == 1
+
+
+def test_inline_rules_are_checked(tmp_path: Path):
+    from sitegen.content.source import load_source_meta
+
+    file = tmp_path / "_source.yaml"
+    file.write_text("drop_inline:\n  - '\\d*'\n  - '(unclosed'\n  - ''\n")
+    _, problems = load_source_meta(file, "content/x/_source.yaml")
+    assert [str(p) for p in problems] == [
+        "content/x/_source.yaml:2: drop_inline item 1 matches empty text: '\\\\d*'; "
+        "make it match at least one character (e.g. '+' instead of '*')",
+        "content/x/_source.yaml:3: drop_inline item 2 is not a valid regular expression "
+        "(missing ), unterminated subpattern at position 0): '(unclosed'",
+        "content/x/_source.yaml:4: drop_inline item 3 must be non-empty text, not ''; put it "
+        "in quotes"]
