@@ -381,7 +381,7 @@ def test_compare_js_counts_as_the_diff_pages_say_it(demo: Path, browser) -> None
     # A headline restyled in case: each word marked quietly, as diff_html.field draws it.
     change = diff_field("title", "Starmer Urges Allies To Act", "Starmer urges allies to act")
     assert change is not None and drawn == diff_field_html(change, screen_reader=True)
-    assert drawn.count('<span class="diff-style">') == 4 and "<del>" not in drawn
+    assert drawn.count('class="diff-style" title="was ') == 4 and "<del>" not in drawn
 
 
 def python_words(diff: Diff) -> tuple[Counter[str], Counter[str]]:

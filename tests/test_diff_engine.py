@@ -199,8 +199,8 @@ def test_a_headline_restyled_in_case_is_cosmetic_word_by_word() -> None:
     assert all(p.op == "equal" for p in d.title.parts)
     shown = diff_html.field(d.title)
     assert "<del>" not in shown and "<ins>" not in shown
-    assert shown.startswith('Starmer <span class="diff-style">urges</span> '
-                            '<span class="diff-style">allies</span>')
+    assert shown.startswith('Starmer <span class="diff-style" title="was Urges">urges</span> '
+                            '<span class="diff-style" title="was Allies">allies</span>')
     # A word changed as well: that word is the change, the rest keeps its place.
     also = diff_versions(old, version("Starmer urges allies to step up now on Ukraine", text))
     assert also.title is not None and also.title.significance == "minor"

@@ -64,6 +64,7 @@ def test_a_cosmetic_change_says_what_changed_and_marks_it(demo: Path) -> None:
     assert 'on the <span class="diff-style">bloc&#x27;s</span> plans' in page  # old side
     assert 'on the <span class="diff-style">bloc’s</span> plans' in page  # new side
     assert 'protect <span class="diff-style">“</span>our people' in page
+    assert '<span class="diff-style" title="was &quot;">“</span>our people' in page  # inline
     assert '<span class="diff-style">restyled</span></p>' in page  # in the legend
     # 0-4: the quote-only paragraphs among the real changes are marked too, and the folded
     # runs say how many of their paragraphs are restyled.

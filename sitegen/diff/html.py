@@ -32,7 +32,7 @@ ROW_KINDS = {"equal": "equal", "changed": "changed", "deleted": "deleted",
              "inserted": "inserted", "move_out": "moved", "move_in": "moved"}
 
 _BREAKS = re.compile(r"[ \t]*\n\s*")  # blank lines inside a shown block: one line break
-Piece = tuple[str | None, str]  # (None, "del", "ins" or "style"; text)
+Piece = tuple[str | None, str]  # (None, "del", "ins", "style" or "style:<old form>"; text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str,
             if part.old == part.new:
                 yield None, side, at, part.old
             else:
-                yield from _restyled(part, side, at)
+                yield from _restyled(part, side, at, mode == "inline")
         elif part.op == DELETE and mode != "new":
             yield "del", "old", old, part.old
         elif part.op == INSERT and mode != "old":
@@ -75,15 +75,17 @@ def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str,
         new += len(part.new)
 
 
-def _restyled(part: Part, side: str, at: int) -> Iterator[tuple[str | None, str, int, str]]:
+def _restyled(part: Part, side: str, at: int, inline: bool
+              ) -> Iterator[tuple[str | None, str, int, str]]:
     """An equal part whose sides differ in style: its tokens on ``side``, each one whose
     form differs from the other side's tagged "style" (whitespace is never marked: a page
-    does not show it)."""
+    does not show it). The inline view, which shows one side only, tags it
+    "style:<old form>", for a tooltip."""
     for old, new in pairs(part):
         lead, core, trail = split(old if side == "old" else new)
         other = split(new if side == "old" else old)[1]
-        for tag, text in ((None, lead), ("style" if core != other else None, core),
-                          (None, trail)):
+        mark = None if core == other else f"style:{other}" if inline else "style"
+        for tag, text in ((None, lead), (mark, core), (None, trail)):
             if text:
                 yield tag, side, at, text
                 at += len(text)
@@ -126,8 +128,9 @@ def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
 def _span(tag: str | None, text: str, screen_reader: bool) -> str:
     if not tag:
         return escape(text)
-    if tag == "style":  # quiet: no words for screen readers, the text is the same
-        return f'<span class="diff-style">{escape(text)}</span>'
+    if tag.startswith("style"):  # quiet: no words for screen readers, the text is the same
+        was = f' title="was {escape(tag[6:])}"' if tag[5:6] == ":" else ""
+        return f'<span class="diff-style"{was}>{escape(text)}</span>'
     core = text.strip()
     if not core:
         return escape(text)

@@ -326,11 +326,12 @@ function* pieces(list, mode) { // [tag, side, offset on that side, text] of what
   for (const p of list) {
     const [side, at] = mode === "old" ? ["old", old] : ["new", neu];
     if (p.op === "=" && p.old === p.new) yield [null, side, at, p[side]];
-    else if (p.op === "=") { // restyled tokens are tagged "style", whitespace never is
+    else if (p.op === "=") { // restyled tokens are tagged "style" ("style:<old form>" inline)
       let pos = at;
       for (const [a, b] of tokenPairs(p)) {
         const [lead, core, trail] = split(side === "old" ? a : b), other = split(side === "old" ? b : a)[1];
-        for (const [tag, text] of [[null, lead], [core !== other ? "style" : null, core], [null, trail]]) {
+        const mark = core === other ? null : mode === "inline" ? `style:${other}` : "style";
+        for (const [tag, text] of [[null, lead], [mark, core], [null, trail]]) {
           if (text) { yield [tag, side, pos, text]; pos += text.length; }
         }
       }
@@ -386,7 +387,11 @@ const SR = { del: ["[removed: ", "]"], ins: ["[added: ", "]"] };
 function marked(tag, text) {
   const core = text.trim();
   if (!tag || !core) return [text];
-  if (tag === "style") return [el("span", "diff-style", text)]; // quiet: no screen-reader words
+  if (tag.startsWith("style")) { // quiet: no screen-reader words, the old form as a tooltip
+    const mark = el("span", "diff-style", text);
+    if (tag[5] === ":") mark.title = `was ${tag.slice(6)}`;
+    return [mark];
+  }
   const mark = el(tag);
   mark.append(el("span", "diff-sr", SR[tag][0]), core, el("span", "diff-sr", SR[tag][1]));
   const lead = text.slice(0, text.length - text.trimStart().length);
