@@ -56,7 +56,6 @@ def _with_gaps(items: list[str], runs: list[int | None], diff: Diff, columns: in
     return out
 
 
-
 def foldable(diff: Diff) -> bool:
     return len(diff.blocks) > FOLD_FROM and any(op.is_change for op in diff.blocks)
 
