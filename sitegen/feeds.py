@@ -20,11 +20,12 @@ from markupsafe import escape
 
 from sitegen import urls
 from sitegen.config import Config
-from sitegen.diff import Diff
+from sitegen.diff import Diff, style
 from sitegen.diff import html as diffhtml
 from sitegen.model import Article, SourceInfo, Version
 from sitegen.render import markdown
 from sitegen.render.diffview import describe
+from sitegen.render.helpers import plural
 
 MAX_CHANGED_BLOCKS = 12  # an entry shows at most this many changed paragraphs
 FIRST_BLOCKS = 4  # a first-seen entry shows the start of the text
@@ -73,8 +74,9 @@ def _first_seen(version: Version, link: str) -> str:
     blocks = [b for b in version.body.split("\n\n") if b.strip()]
     shown = markdown.render("\n\n".join(blocks[:FIRST_BLOCKS]), shift=1)
     more = len(blocks) - FIRST_BLOCKS
-    tail = (f'<p><a href="{escape(link)}">Read the whole text ({more} more paragraphs)</a></p>'
-            if more > 0 else f'<p><a href="{escape(link)}">Read it in the archive</a></p>')
+    rest = f"Read the whole text ({plural(more, 'more paragraph', 'more paragraphs')})"
+    tail = (f'<p><a href="{escape(link)}">{rest if more > 0 else "Read it in the archive"}'
+            "</a></p>")
     return f"<p>First seen {escape(_when(version.fetched))}.</p>{shown}{tail}"
 
 
@@ -93,15 +95,19 @@ def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
         parts.append(f"<p>{escape(change.name.capitalize())}: {diffhtml.field(change)}</p>")
     blocks = diffhtml.inline_blocks(diff, changes_only=True)
     changed = [html for is_change, html in blocks if is_change]
-    unchanged = len(blocks) - len(changed)
+    restyled = sum(map(style.restyled_block, diff.blocks))
+    unchanged = len(blocks) - len(changed) - restyled
     parts += changed[:MAX_CHANGED_BLOCKS]
     left_out = len(changed) - MAX_CHANGED_BLOCKS
     note = []
     if left_out > 0:
-        note.append(f"{left_out} more changed paragraphs")
+        note.append(plural(left_out, "more changed paragraph", "more changed paragraphs"))
+    if restyled:  # their words are unchanged, their quotes or dashes are not
+        note.append(plural(restyled, "restyled paragraph"))
     if unchanged:
-        note.append(f"{unchanged} unchanged paragraphs")
-    shown = f" ({', and '.join(note)} not shown here)" if note else ""
+        note.append(plural(unchanged, "unchanged paragraph"))
+    listed = ", ".join(note[:-1]) + " and " + note[-1] if len(note) > 1 else "".join(note)
+    shown = f" ({listed} not shown here)" if note else ""
     parts.append(f'<p><a href="{escape(link)}">See the full diff{escape(shown)}</a></p>')
     return "".join(parts)
 

@@ -53,7 +53,7 @@ _TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "�
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src): the words
 _MARKER = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)",
                      re.MULTILINE)
-_EMPHASIS = re.compile(r"\*{1,3}|`+|\\(?=[\\`*_{}\[\]()#+\-.!<>])")
+_EMPHASIS = re.compile(r"\*{1,3}|`+|\\(?=[!-/:-@\[-`{-~])")  # escapes: any ASCII punctuation
 
 
 def plain(block: str) -> str:

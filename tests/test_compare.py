@@ -17,8 +17,9 @@ import pytest
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.loader import load_archive
-from sitegen.diff import Diff, diff_versions
+from sitegen.diff import Diff, diff_field, diff_versions
 from sitegen.diff.blocks import parse
+from sitegen.diff.html import field as diff_field_html
 from sitegen.diff.model import Block
 from sitegen.diff.tokens import is_word, tokenize
 from sitegen.job import pairs
@@ -278,8 +279,13 @@ def test_a_later_from_version_is_swapped_and_bad_addresses_fall_back(demo: Path,
         assert note.inner_text() == "Choose two different versions to see what changed between them."
         assert not page.locator("[data-compare-result]").is_visible()
         page.goto(root + BBC + "compare/?from=1&to=2")  # only quote styles changed
-        assert page.locator("[data-compare-stats]").inner_text() == "no change to the text"
-        assert page.locator(".view-side tr.row-cosmetic").count() > 0
+        assert page.locator("[data-compare-stats]").inner_text() == (
+            "only quotation marks and apostrophes changed")
+        assert page.locator(".view-side tr.row-cosmetic").count() == 14
+        first = page.locator(".view-side tr.row-cosmetic").first
+        assert first.locator("td.old .diff-style").all_inner_texts() == ["bloc's"]
+        assert first.locator("td.new .diff-style").all_inner_texts() == ["bloc’s"]
+        assert page.locator("[data-compare-restyled]").is_visible()
         assert page.errors == []
         context.close()
 
@@ -293,12 +299,10 @@ def canonical(page, selector: str) -> str:  # type: ignore[no-untyped-def]
           : `<${n.tagName} ${[...n.attributes].map(a => `${a.name}=${a.value}`).sort()}>`
             + [...n.childNodes].map(walk).join("") + `</${n.tagName}>`;
         return [...root.childNodes].map(walk).join("");
-    }""", selector).replace(",row-cosmetic", "").replace(" row-cosmetic", "")
+    }""", selector)
 
 
 def test_pre_rendered_pairs_are_drawn_as_their_diff_pages(demo: Path, browser) -> None:
-    # row-cosmetic is left aside: the data drops the blank lines after a block, so a block
-    # whose only change is those blank lines is not "cosmetic" in the browser (docs/compare.md).
     with serve(demo, "/") as root:
         context, page = open_page(browser, root + BBC)
         for a, b in pairs(5):
@@ -360,6 +364,24 @@ def test_compare_js_tokenizes_as_the_engine_does(demo: Path, browser) -> None:
     differ = [c for c, sample, keys in zip(chars, samples, found, strict=True)
               if "\t".join(tokenize(sample)[0]) != keys]
     assert len(differ) < 100 and {unicodedata.category(c) for c in differ} <= {"Cn"}, differ
+
+
+def test_compare_js_counts_as_the_diff_pages_say_it(demo: Path, browser) -> None:
+    stats = {"addedWords": ["x"], "removedWords": ["a", "b"], "changed": 1, "added": 0,
+             "removed": 0, "moved": 0}
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "compare/")
+        url = page.eval_on_selector('script[type="module"]', "s => s.src")
+        said = page.evaluate("async ([url, s]) => (await import(url)).describe(s)", [url, stats])
+        drawn = page.evaluate("""async ([url, old, neu]) => (await import(url)).headline(old, neu)
+            .map((n) => typeof n === "string" ? n : n.outerHTML).join("")""",
+                              [url, "Starmer Urges Allies To Act", "Starmer urges allies to act"])
+        context.close()
+    assert said == "1 word added, 2 removed; paragraph: 1 changed"
+    # A headline restyled in case: each word marked quietly, as diff_html.field draws it.
+    change = diff_field("title", "Starmer Urges Allies To Act", "Starmer urges allies to act")
+    assert change is not None and drawn == diff_field_html(change, screen_reader=True)
+    assert drawn.count('class="diff-style" title="was ') == 4 and "<del>" not in drawn
 
 
 def python_words(diff: Diff) -> tuple[Counter[str], Counter[str]]:

@@ -131,6 +131,31 @@ def test_style_and_whitespace_changes_are_cosmetic(new: str) -> None:
     assert diff.new_text() == new
 
 
+@pytest.mark.parametrize(("new", "said"), [
+    (body(P).replace("EU's", "EU’s").replace('"our', "“our").replace('assets"', "assets”"),
+     "only quotation marks and apostrophes changed"),
+    (body(P).replace('"our people', "„our people").replace("non-EU", "non\u2011EU"),
+     "only quotation marks and dashes changed"),
+    (body(P).replace(" ", "  ").replace("\n\n", "\n\n\n"), "only spacing changed"),
+    (body([p.replace(", ", ",\n") for p in P]), "only spacing changed"),
+    (body(P).replace("assets", "ａssets"), "only character forms changed"),
+    (body(P).replace("Europe", "Eu\u00adrope"), "only invisible characters changed"),
+    (body(P).replace("EU's", "EU’s").replace(" - ", " – ").replace("Ukraine and", "Ukraine  and"),
+     "only apostrophes and spacing changed"),
+])
+def test_a_cosmetic_change_says_what_it_changed(new: str, said: str) -> None:
+    from sitegen.diff.readable import summary
+    from sitegen.render.diffview import describe
+
+    diff = diff_texts(body(P), new)
+    assert diff.significance == "cosmetic"
+    assert summary(diff) == f"cosmetic: {said}"
+    assert describe(diff) == said
+    # Words changed too: counted, and the restyling is not called "only".
+    mixed = diff_texts(body(P), new.replace("ongoing", "continued"))
+    assert "only" not in describe(mixed) and "1 word added" in describe(mixed)
+
+
 def test_dash_styles_are_cosmetic() -> None:
     for dash in ("\u2013", "\u2014", "\u2212"):
         diff = diff_texts("on security - and I say", f"on security {dash} and I say")
@@ -159,6 +184,29 @@ def test_headline_changes() -> None:
     assert d.stats.tokens_added == 0 and d.blocks and all(op.op == "equal" for op in d.blocks)
     assert diff_versions(old, rewrite).significance == "major"
     assert diff_versions(straight, curly).significance == "cosmetic"
+
+
+def test_a_headline_restyled_in_case_is_cosmetic_word_by_word() -> None:
+    from sitegen.diff import html as diff_html
+    from sitegen.render.diffview import describe
+
+    text = body(P)
+    old = version("Starmer Urges Allies To Step Up On Ukraine", text)
+    new = version("Starmer urges allies to step up on Ukraine", text)
+    d = diff_versions(old, new)
+    assert d.title is not None and d.title.significance == "cosmetic"
+    assert d.significance == "cosmetic" and describe(d) == "only the headline's letter case changed"
+    assert all(p.op == "equal" for p in d.title.parts)
+    shown = diff_html.field(d.title)
+    assert "<del>" not in shown and "<ins>" not in shown
+    assert shown.startswith('Starmer <span class="diff-style" title="was Urges">urges</span> '
+                            '<span class="diff-style" title="was Allies">allies</span>')
+    # A word changed as well: that word is the change, the rest keeps its place.
+    also = diff_versions(old, version("Starmer urges allies to step up now on Ukraine", text))
+    assert also.title is not None and also.title.significance == "minor"
+    assert [p.text for p in also.title.parts if p.op != "equal"] == ["now "]
+    # The body keeps letter case as text: "US" and "us" are different words there.
+    assert diff_texts("Tell the US.\n", "Tell the us.\n").significance != "cosmetic"
 
 
 def test_field_changes_are_reported_apart_from_the_body() -> None:

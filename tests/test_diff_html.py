@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sitegen.diff import diff_texts, diff_versions
+from sitegen.diff import diff_field, diff_texts, diff_versions
 from sitegen.diff import html as diff_html
 from sitegen.model import Version
 
@@ -162,3 +162,32 @@ def test_fold_collapses_unchanged_runs() -> None:
     folded = diff_html.fold(table, context=1)
     assert folded[0] == 4 and folded[-1] == 3
     assert [r.kind for r in folded[1:-1]] == ["equal", "changed", "equal"]
+
+
+def test_old_and_new_words_never_run_together() -> None:
+    # A headline rewritten to its end: the struck old words and the new ones are two
+    # phrases, not "…Ukraineurges allies…".
+    change = diff_field("title", "Starmer holds call on Ukraine", "Starmer urges allies")
+    assert diff_html.field(change) == ("Starmer <del>holds call on Ukraine</del> "
+                                       "<ins>urges allies</ins>")
+    # A word replaced before punctuation, and a word dropped with the space before it.
+    diff = diff_texts("It said the move.\n\nThe war in Ukraine.\n",
+                      "It said the plan.\n\nThe war.\n")
+    inline = diff_html.inline(diff)
+    assert "the <del>move</del> <ins>plan</ins>." in inline
+    assert "war <del>in Ukraine</del>." in inline  # the new text has no space after "war"
+    # Punctuation replaced by punctuation stays tight; unchanged text is not touched.
+    assert diff_html.spaced([(None, "Ukraine"), ("del", "."), ("ins", "!")]) == [
+        (None, "Ukraine"), ("del", "."), ("ins", "!")]
+    cells = diff_html.field_cells(change)
+    assert cells == ("Starmer <del>holds call on Ukraine</del>", "Starmer <ins>urges allies</ins>")
+
+
+def test_escape_backslashes_are_hidden_but_not_in_code() -> None:
+    old = ("\\*\\*Breaking\\*\\* \\[1\\] a\\_b and `C:\\*` <https://x.org/a\\_b>\n\n"
+           "```\nprint('\\*')\n```\n")
+    new = old.replace("\\[1\\]", "\\[2\\]").replace("print", "echo")
+    inline = diff_html.inline(diff_texts(old, new))
+    assert "**Breaking** [<del>1</del> <ins>2</ins>] a_b and `C:\\*` &lt;https://x.org/a\\_b&gt;" \
+        in inline
+    assert "(&#x27;\\*&#x27;)" in inline  # a code block's backslash is text

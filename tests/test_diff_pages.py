@@ -45,12 +45,44 @@ def test_diff_page_content(demo: Path) -> None:
     page = (demo / BBC / "diff/0-1/index.html").read_text()
     assert "Minor change</span>" in page
     assert '<dd class="diff-headline">Starmer <del>' in page  # the headline change, apart
-    assert "moved from here" in page and "moved to here" in page
     assert 'class="diff-sr">[removed: </span>' in page and 'class="diff-sr">[added: </span>' in page
     assert re.search(r'>stop<span class="diff-sr">\]</span></del>', page)
     assert re.search(r'>stopped<span class="diff-sr">\]</span></ins>', page)
     cosmetic = (demo / BBC / "diff/1-2/index.html").read_text()
     assert "Cosmetic</span>" in cosmetic
+
+
+def test_a_cosmetic_change_says_what_changed_and_marks_it(demo: Path) -> None:
+    # 1-2: straight quotes and apostrophes made curly, in 14 of 21 paragraphs.
+    page = (demo / BBC / "diff/1-2/index.html").read_text()
+    summary = re.search(r'<p class="diff-summary">(.*?)</p>', page, re.S).group(1)
+    assert "Cosmetic</span>" in summary
+    assert " ".join(summary.split()).endswith("only quotation marks and apostrophes changed")
+    assert "no change to the text" not in page
+    rows = re.findall(r'<tr id="b\d+" class="([^"]*)".*?</tr>', page, re.S)
+    assert rows.count("row-equal row-cosmetic") == 14
+    assert 'on the <span class="diff-style">bloc&#x27;s</span> plans' in page  # old side
+    assert 'on the <span class="diff-style">bloc’s</span> plans' in page  # new side
+    assert 'protect <span class="diff-style">“</span>our people' in page
+    assert '<span class="diff-style" title="was &quot;">“</span>our people' in page  # inline
+    assert '<span class="diff-style">restyled</span></p>' in page  # in the legend
+    # 0-4: the quote-only paragraphs among the real changes are marked too, and the folded
+    # runs say how many of their paragraphs are restyled.
+    first_latest = (demo / BBC / "diff/0-4/index.html").read_text()
+    assert first_latest.count('class="row-equal row-cosmetic"') == 9
+    assert re.search(r"Show \d+ unchanged paragraphs? \(\d+ restyled\)", first_latest)
+    assert "only quotation marks" not in first_latest  # words changed: counted instead
+
+
+def test_move_links_say_where_the_paragraph_went(demo: Path) -> None:
+    # 0-1: "UK Defence Secretary..." moved up from the fourth paragraph to the third. Its old
+    # place (row b4, old column) links up to its new place (b2), which links back down.
+    page = (demo / BBC / "diff/0-1/index.html").read_text()
+    links = dict(re.findall(r'<tr id="(b\d+)" class="row-moved".*?<a class="move-link" '
+                            r'href="#b\d+">([^<]*)</a>', page, re.DOTALL))
+    assert links == {"b4": "moved further up", "b2": "moved here from below"}
+    assert re.search(r'<td class="old">(?:(?!</td>).)*href="#b2">moved further up</a></td>',
+                     page, re.DOTALL)
 
 
 def open_page(browser, url: str, **options):
@@ -148,6 +180,24 @@ def _luminance(rgb: tuple[float, ...]) -> float:
 
 def _rgb(css: str) -> tuple[float, ...]:
     return tuple(float(x) for x in re.findall(r"[\d.]+", css)[:3])
+
+
+def test_restyled_marks_are_quiet_but_visible(demo: Path, browser) -> None:
+    with serve(demo, "/") as root:
+        context, page = open_page(browser, root + BBC + "diff/1-2/")
+        mark = page.eval_on_selector(".view-side td.new .diff-style", "e => { const s = "
+                                     "getComputedStyle(e); return [s.textDecorationLine, "
+                                     "s.textDecorationStyle, s.backgroundColor]; }")
+        assert mark[:2] == ["underline", "dotted"] and mark[2] == "rgba(0, 0, 0, 0)"
+        row = page.eval_on_selector(".view-side tr.row-cosmetic td",
+                                    "e => getComputedStyle(e).backgroundColor")
+        plain = page.eval_on_selector(".view-side tr.row-equal:not(.row-cosmetic) td",
+                                      "e => getComputedStyle(e).backgroundColor")
+        assert row != plain
+        page.click("text=Inline")
+        assert page.locator(".view-inline .diff-style").first.is_visible()
+        assert page.errors == []
+        context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -72,6 +72,13 @@ def test_every_demo_feed_is_valid_and_true(demo: Path) -> None:
     atom = parsed["bbc/c9wpy9x890wo/feed.atom"]
     change = atom.entries[1].content[0].value
     assert "<del>flatly</del>" in change and "See the full diff" in change
+    restyle = atom.entries[2].content[0].value  # 1-2: quotes and apostrophes made curly
+    assert "<strong>Cosmetic change</strong>: only quotation marks and apostrophes changed." \
+        in restyle
+    assert "(14 restyled paragraphs and 7 unchanged paragraphs not shown here)" in restyle
+    rewrite = atom.entries[0].content[0].value  # the old headline's end, then the new words
+    assert "<p>Headline: Starmer <del>holds call with European allies in diplomatic push on " \
+        "Ukraine</del> <ins>urges allies to step up" in rewrite
     assert atom.entries[-1].link == BASE + "bbc/c9wpy9x890wo/v0/"
     headlines = parsed["feeds/headlines.atom"]
     assert [e.title for e in headlines.entries] == [

@@ -77,10 +77,12 @@ def test_text_keeps_each_line_as_a_paragraph():
 
 
 def test_markdown_title_is_a_leading_level_one_heading():
-    assert markdown_title("\n# The *headline* #\n\nText") == "The *headline*"
+    assert markdown_title("\n# The *headline* #\n\nText") == "The headline"
     assert markdown_title("# The \\*headline\\*\n") == "The *headline*"
     assert markdown_title("## Second level\n") is None
-    assert markdown_title("Text first\n\n# Heading\n") is None
+    assert markdown_title("Short line first\n\n# Heading\n") == "Heading"
+    assert markdown_title("A whole paragraph of the article comes first, long enough to be "
+                          "text rather than a breadcrumb.\n\n# Heading\n") is None
 
 
 def test_guess_format():
@@ -145,4 +147,4 @@ def test_source_rules_errors_name_key_and_line(tmp_path: Path):
     _, problems = _source_yaml(tmp_path, "drop_lines: Advertisement\ndrop_line: []\n")
     assert problems[0].startswith("content/x/_source.yaml:1: drop_lines must be a list")
     assert problems[1] == ("content/x/_source.yaml:2: unknown key 'drop_line'; allowed keys: "
-                           "name, url, description, drop_lines, drop_patterns")
+                           "name, url, description, drop_lines, drop_patterns, drop_inline")

@@ -323,3 +323,30 @@ def test_theme_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> 
             assert template.render(names) == expected
             with pytest.raises(jinja2.UndefinedError):
                 template.render({k: v for k, v in names.items() if k != "n"})
+
+
+def test_one_of_anything_is_singular_in_charts_and_feeds() -> None:
+    from datetime import date
+
+    from sitegen.diff import diff_versions
+    from sitegen.feeds import _change, _first_seen
+    from sitegen.model import Version, VersionSummary
+    from sitegen.render.charts import activity_svg, timeline_svg
+
+    chart = str(activity_svg({date(2025, 3, 7): (0, 1)}, "", lambda u: u))
+    assert ": 1 change, 0 first seen</title>" in chart
+    assert "1 change and 0 first sightings between" in chart and "with 1 stored version." in chart
+    when = [datetime(2025, 3, 7, h, tzinfo=UTC) for h in (10, 11)]
+    timeline = str(timeline_svg([VersionSummary(0, when[0], "A"),
+                                 VersionSummary(1, when[1], "A", "minor", 1, 0, 0.1)],
+                                "s", "a", lambda u: u, UTC))
+    assert "1 change between" in timeline and "1 word added or removed in all" in timeline
+    assert "minor change, 1 word added, 0 removed" in timeline
+    old = Version(0, "a.md", when[0], "A", "One.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n")
+    new = Version(1, "b.md", when[1], "A", "One.\n\nTwo!\n\nThree.\n\nFour.\n\nFive.\n")
+    assert "Read the whole text (1 more paragraph)" in _first_seen(old, "x")
+    assert "(4 unchanged paragraphs not shown here)" in _change(
+        diff_versions(old, new), old, new, "x")
+    one = Version(1, "b.md", when[1], "A", "One!\n\nTwo.\n")
+    assert "(1 unchanged paragraph not shown here)" in _change(
+        diff_versions(Version(0, "a.md", when[0], "A", "One.\n\nTwo.\n"), one), old, one, "x")

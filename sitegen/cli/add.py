@@ -34,9 +34,10 @@ def _fetched(_ctx: click.Context, _param: click.Parameter, value: str | None):
 @click.argument("target", metavar="SOURCE/ARTICLE")
 @click.argument("file", metavar="[FILE|-]", required=False)
 @click.option("--title", metavar="T", help="The headline.  [default: the page's own title "
-              "for HTML, a leading '# heading' for Markdown, else the article's headline at "
-              "that time]")
-@click.option("--url", metavar="U", help="The article's address at its source.")
+              "for HTML, the first '# heading' near the top for Markdown, else the article's "
+              "headline at that time]")
+@click.option("--url", metavar="U", help="The article's address at its source.  [default: "
+              "an HTML page's canonical URL, else the address the article already has]")
 @click.option("--fetched", metavar="TIME", callback=_fetched,
               help="When this version was captured, ISO 8601 with a zone, e.g. "
                    "2025-03-07T10:12:00Z.  [default: a Markdown file's own 'fetched:', "
@@ -89,7 +90,7 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
             fetched = datetime.now(UTC)  # a second add within the second: keep them apart
     session = Session(project, title_fallback=False)
     outcome = session.offer(source, article, Candidate(origin, fetched, data, kind, title, url))
-    if outcome.kind == "error":
+    if outcome.kind in ("error", "skipped"):  # an error page: nothing stored, say so
         raise SitegenError(str(outcome))
     message = outcome.message[0].upper() + outcome.message[1:]
     if outcome.kind == "unchanged":

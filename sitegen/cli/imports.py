@@ -68,11 +68,12 @@ def progress(label: str, verbose: bool) -> Iterator[tuple[Callable[[int], None],
 def summarise(tally: Tally, where: str, seconds: float) -> None:
     """Print the errors, then one summary line; exit with status 1 if anything failed."""
     err = Terminal(stderr=True)
-    for line in tally.errors:
+    for line in [*tally.skipped, *tally.errors]:
         err.print(line, markup=False)
+    skipped = f"{plural(len(tally.skipped), 'error page')} skipped, " if tally.skipped else ""
     Terminal().print(
         f"{where}: {tally.added:,} added ({plural(tally.reverts, 'revert')} among them), "
-        f"{tally.unchanged:,} unchanged, {plural(len(tally.errors), 'error')}; "
+        f"{tally.unchanged:,} unchanged, {skipped}{plural(len(tally.errors), 'error')}; "
         f"{plural(len(tally.articles), 'article')} in {seconds:.2f} s", markup=False)
     if tally.errors:
         sys.exit(1)

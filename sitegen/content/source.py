@@ -1,9 +1,10 @@
 """``content/<source>/_source.yaml``: an outlet's name, address, description and page-chrome
 rules.
 
-The rules (``drop_lines``, ``drop_patterns``) are used by the importers, not by the build:
-they name lines that are the site's furniture rather than the article, so that an import
-neither stores them nor counts their coming and going as a change.
+The rules (``drop_lines``, ``drop_patterns``, ``drop_inline``) are used by the importers,
+not by the build: they name lines (or, for ``drop_inline``, pieces of lines) that are the
+site's furniture rather than the article, so that an import neither stores them nor counts
+their coming and going as a change.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from sitegen.errors import Problem, problem
 
 FILENAME = "_source.yaml"
 TEXT_KEYS = ("name", "url", "description")
-RULE_KEYS = ("drop_lines", "drop_patterns")
+RULE_KEYS = ("drop_lines", "drop_patterns", "drop_inline")
+PATTERN_KEYS = ("drop_patterns", "drop_inline")  # lists of regular expressions
 ALLOWED = TEXT_KEYS + RULE_KEYS
 
 
@@ -33,6 +35,7 @@ class SourceMeta:
     description: str | None = None
     drop_lines: tuple[str, ...] = ()  # exact lines (whitespace-trimmed) that are page chrome
     drop_patterns: tuple[re.Pattern[str], ...] = ()  # a line is chrome if one fully matches
+    drop_inline: tuple[re.Pattern[str], ...] = ()  # every match inside a line is chrome
 
 
 def _item_lines(text: str, key: str) -> list[int]:
@@ -51,7 +54,8 @@ def _item_lines(text: str, key: str) -> list[int]:
 
 def _rules(key: str, value: Any, rel: str, line: int,
            item_lines: list[int]) -> tuple[tuple[Any, ...], list[Problem]]:
-    """Validate one rule list: text items, and regular expressions for drop_patterns."""
+    """Validate one rule list: text items, and regular expressions for drop_patterns and
+    drop_inline (which must not match empty text: it would remove nothing, everywhere)."""
     if value is None:
         return (), []
     if not isinstance(value, list):
@@ -64,12 +68,19 @@ def _rules(key: str, value: Any, rel: str, line: int,
         if not isinstance(item, str) or not item.strip():
             problems.append(problem(rel, f"{key} item {i + 1} must be non-empty text, not "
                                          f"{item!r}; put it in quotes", at))
-        elif key == "drop_patterns":
+        elif key in PATTERN_KEYS:
             try:
-                items.append(re.compile(item.strip()))
+                pattern = re.compile(item.strip())
             except re.error as exc:
                 problems.append(problem(rel, f"{key} item {i + 1} is not a valid regular "
                                              f"expression ({exc}): {item!r}", at))
+                continue
+            if key == "drop_inline" and pattern.fullmatch(""):
+                problems.append(problem(rel, f"{key} item {i + 1} matches empty text: "
+                                             f"{item!r}; make it match at least one "
+                                             "character (e.g. '+' instead of '*')", at))
+            else:
+                items.append(pattern)
         else:
             items.append(item.strip())
     return tuple(items), problems

@@ -73,6 +73,8 @@ def diff_field(name: str, old: str | None, new: str | None) -> FieldChange | Non
         return None
     a_keys, a_raws = tokenize(old or "")
     b_keys, b_raws = tokenize(new or "")
+    if name == "title":  # "Title Case" made "Sentence case" is a restyling, not a rewrite
+        a_keys, b_keys = _caseless(a_keys), _caseless(b_keys)
     count = _Count()
     parts = _parts(a_keys, a_raws, b_keys, b_raws, matches(a_keys, b_keys), count)
     if not parts:  # whitespace on one side and nothing on the other: keep the texts
@@ -85,6 +87,11 @@ def diff_field(name: str, old: str | None, new: str | None) -> FieldChange | Non
     level = significance.field(name, count.removed + count.added, len(a_keys) + len(b_keys),
                                count.figures)
     return FieldChange(name, old, new, parts, level)
+
+
+def _caseless(keys: list[str]) -> list[str]:
+    """Token keys with letter case folded (upper then lower, as compare.js can do too)."""
+    return [key.upper().lower() for key in keys]
 
 
 class _Count:

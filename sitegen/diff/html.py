@@ -6,9 +6,11 @@ bullets, fences) are not shown: the block kind is a class instead.
 
 Classes (all start with ``diff-``): ``diff-block`` and ``diff-<kind>`` on every block
 (``diff-h1``..``diff-h6`` for headings too); ``diff-moved`` on moved blocks and
-``diff-note`` on the "(moved ...)" notes; ``diff-sr`` on text for screen readers only
-("[removed: ", "[added: ", "]"), which a page must hide visually (see ``SR_CSS``). Without
-any CSS the output still reads: ``<del>`` is struck through, ``<ins>`` underlined.
+``diff-note`` on the "(moved ...)" notes; ``diff-style`` on a word or mark that is the same
+token in another style (quotes, dashes, letter case: ``sitegen.diff.style``), each side
+showing its own form; ``diff-sr`` on text for screen readers only ("[removed: ", "[added: ",
+"]"), which a page must hide visually (see ``SR_CSS``). Without any CSS the output still
+reads: ``<del>`` is struck through, ``<ins>`` underlined.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from functools import lru_cache
 from html import escape
 
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, BlockOp, Diff, FieldChange, Part
-from sitegen.diff.readable import hidden, readable, summary
+from sitegen.diff.readable import hidden, readable, summary, visible
+from sitegen.diff.style import pairs, restyled_block, split
 
 SR_CSS = (".diff-sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
           "overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}")
@@ -29,7 +32,7 @@ ROW_KINDS = {"equal": "equal", "changed": "changed", "deleted": "deleted",
              "inserted": "inserted", "move_out": "moved", "move_in": "moved"}
 
 _BREAKS = re.compile(r"[ \t]*\n\s*")  # blank lines inside a shown block: one line break
-Piece = tuple[str | None, str]  # (None, "del" or "ins"; text)
+Piece = tuple[str | None, str]  # (None, "del", "ins", "style" or "style:<old form>"; text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ class Row:
     new_line: int | None
     move_to: int | None = None
     move_from: int | None = None
-    cosmetic: bool = False  # equal, but quote/dash/whitespace styles differ
+    cosmetic: bool = False  # equal, with a word or mark restyled (quotes, dashes...)
 
 
 def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str, int, str]]:
@@ -59,10 +62,11 @@ def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str,
     old = new = 0
     for part in parts:
         if part.op == EQUAL:
-            if mode == "old":
-                yield None, "old", old, part.old
+            side, at = ("old", old) if mode == "old" else ("new", new)
+            if part.old == part.new:
+                yield None, side, at, part.old
             else:
-                yield None, "new", new, part.new
+                yield from _restyled(part, side, at, mode == "inline")
         elif part.op == DELETE and mode != "new":
             yield "del", "old", old, part.old
         elif part.op == INSERT and mode != "old":
@@ -71,26 +75,28 @@ def _pieces(parts: Sequence[Part], mode: str) -> Iterator[tuple[str | None, str,
         new += len(part.new)
 
 
+def _restyled(part: Part, side: str, at: int, inline: bool
+              ) -> Iterator[tuple[str | None, str, int, str]]:
+    """An equal part whose sides differ in style: its tokens on ``side``, each one whose
+    form differs from the other side's tagged "style" (whitespace is never marked: a page
+    does not show it). The inline view, which shows one side only, tags it
+    "style:<old form>", for a tooltip."""
+    for old, new in pairs(part):
+        lead, core, trail = split(old if side == "old" else new)
+        other = split(new if side == "old" else old)[1]
+        mark = None if core == other else f"style:{other}" if inline else "style"
+        for tag, text in ((None, lead), (mark, core), (None, trail)):
+            if text:
+                yield tag, side, at, text
+                at += len(text)
+
+
 def _hidden(blocks: Sequence[Block]) -> list[tuple[int, int]]:
     ranges, at = [], 0
     for block in blocks:
         ranges += [(at + a, at + b) for a, b in hidden(block)]
         at += len(block.text)
     return ranges
-
-
-def _visible(text: str, at: int, ranges: list[tuple[int, int]]) -> str:
-    """``text`` (found at offset ``at``) without the characters in ``ranges``."""
-    end = at + len(text)
-    cuts = [(max(a, at) - at, min(b, end) - at) for a, b in ranges if a < end and b > at]
-    if not cuts:
-        return text
-    out, pos = [], 0
-    for a, b in cuts:
-        out.append(text[pos:a])
-        pos = max(pos, b)
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
@@ -107,14 +113,14 @@ def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
     k = 0
     for tag, side, start, text in _pieces(parts, "old" if base_side == "old" else mode):
         if side != base_side:
-            out[k].append((tag, _visible(text, start, ranges[side])))
+            out[k].append((tag, visible(text, start, ranges[side])))
             continue
         pos = start
         while text:
             while k < len(ends) - 1 and pos >= ends[k]:
                 k += 1
             cut = min(len(text), ends[k] - pos) if ends[k] > pos else len(text)
-            out[k].append((tag, _visible(text[:cut], pos, ranges[side])))
+            out[k].append((tag, visible(text[:cut], pos, ranges[side])))
             text, pos = text[cut:], pos + cut
     return list(zip(base, out, strict=True))
 
@@ -122,6 +128,9 @@ def _layout(parts: Sequence[Part], olds: Sequence[Block], news: Sequence[Block],
 def _span(tag: str | None, text: str, screen_reader: bool) -> str:
     if not tag:
         return escape(text)
+    if tag.startswith("style"):  # quiet: no words for screen readers, the text is the same
+        was = f' title="was {escape(tag[6:])}"' if tag[5:6] == ":" else ""
+        return f'<span class="diff-style"{was}>{escape(text)}</span>'
     core = text.strip()
     if not core:
         return escape(text)
@@ -133,6 +142,28 @@ def _span(tag: str | None, text: str, screen_reader: bool) -> str:
         sr_open = f'<span class="diff-sr">{words[0]}</span>'
         sr_close = f'<span class="diff-sr">{words[1]}</span>'
     return f"{escape(lead)}<{tag}>{sr_open}{escape(core)}{sr_close}</{tag}>{escape(trail)}"
+
+
+def spaced(pieces: Sequence[Piece]) -> list[Piece]:
+    """``pieces`` with a space between a deletion and the insertion that replaces it when
+    nothing separates them ("Starmer <del>holds talks</del> <ins>urges allies</ins>", not
+    "…talks</del><ins>urges…"), and between any two words from different sides that meet
+    without one (the new text may lack the space the old had before a deleted word).
+    Punctuation replaced by punctuation stays tight: "Ukraine<del>.</del><ins>!</ins>"."""
+    out: list[Piece] = []
+    last = None  # the side of the piece before: "del", "ins" or None (both sides' text)
+    for tag, text in pieces:
+        side = tag if tag in ("del", "ins") else None
+        if out and text and out[-1][1] and last != side:
+            before, after = out[-1][1][-1], text[0]
+            if not before.isspace() and not after.isspace() and (
+                    (before.isalnum() and after.isalnum())
+                    or (last == "del" and side == "ins"
+                        and (before.isalnum() or after.isalnum()))):
+                out.append((None, " "))
+        out.append((tag, text))
+        last = side if text else last
+    return out
 
 
 def _block(block: Block, pieces: list[Piece], screen_reader: bool, extra: str = "",
@@ -153,7 +184,7 @@ def _block(block: Block, pieces: list[Piece], screen_reader: bool, extra: str = 
         if pieces:
             pieces[-1] = (pieces[-1][0], pieces[-1][1].rstrip("\n"))
         pieces = [(tag, _BREAKS.sub("\n", text)) for tag, text in pieces]
-    body = "".join(_span(tag, text, screen_reader) for tag, text in pieces)
+    body = "".join(_span(tag, text, screen_reader) for tag, text in spaced(pieces))
     if note:
         body += f' <span class="diff-note">{escape(note)}</span>'
     kind = block.kind
@@ -225,13 +256,21 @@ def inline_blocks(diff: Diff, *, screen_reader: bool = False, changes_only: bool
 def inline_block(op: BlockOp, n: int, *, screen_reader: bool = False) -> str:
     """The inline HTML of ``op``, entry ``n`` of its diff's blocks. A moved block is struck
     at its old place and shown with its own changes at the new."""
-    if op.op == "move_out":
-        note = "(moved further down)" if (op.move or 0) > n else "(moved further up)"
-        return _blocks(op.inner, op.old, (), "old", screen_reader, " diff-moved", note)
-    if op.op == "move_in":
-        note = "(moved here from below)" if (op.move or 0) > n else "(moved here from further up)"
-        return _blocks(op.inner, (), op.new, "new", screen_reader, " diff-moved", note)
+    if op.op in ("move_out", "move_in"):
+        olds, news, mode = (op.old, (), "old") if op.op == "move_out" else ((), op.new, "new")
+        return _blocks(op.inner, olds, news, mode, screen_reader, " diff-moved",
+                       f"({move_note(op, n)})")
     return _blocks(op.parts, op.old, op.new, "inline", screen_reader)
+
+
+def move_note(op: BlockOp, n: int) -> str:
+    """What a move entry (number ``n`` of its diff) says about the move: where the block
+    went, at its old place ("moved further down"), or where it came from, at its new place
+    ("moved here from further up")."""
+    later = (op.move or 0) > n
+    if op.op == "move_out":
+        return "moved further down" if later else "moved further up"
+    return "moved here from below" if later else "moved here from further up"
 
 
 def drawn_once(op: BlockOp) -> bool:
@@ -262,7 +301,7 @@ def row(op: BlockOp, *, screen_reader: bool = False) -> Row:
         new_line=op.new[0].line if op.new else None,
         move_to=op.move if op.op == "move_out" else None,
         move_from=op.move if op.op == "move_in" else None,
-        cosmetic=op.cosmetic,
+        cosmetic=restyled_block(op),
     )
 
 
@@ -273,8 +312,9 @@ def rows(diff: Diff, *, screen_reader: bool = False) -> list[Row]:
 
 def fold(table: Sequence[Row], context: int = 1) -> list[Row | int]:
     """``table`` with runs of unchanged rows more than ``context`` away from a change
-    replaced by how many rows were left out (an int), for a collapsed view."""
-    keep = [False] * len(table)
+    replaced by how many rows were left out (an int), for a collapsed view. Restyled rows
+    (``cosmetic``) are kept, without context."""
+    keep = [row.cosmetic for row in table]
     for n, row in enumerate(table):
         if row.is_change:
             for k in range(max(0, n - context), min(len(table), n + context + 1)):
@@ -303,7 +343,7 @@ def field_cells(change: FieldChange, *, screen_reader: bool = False) -> tuple[st
 
 
 def _field_pieces(change: FieldChange, mode: str) -> list[Piece]:
-    return [(tag, text) for tag, _, _, text in _pieces(readable(change.parts), mode)]
+    return spaced([(tag, text) for tag, _, _, text in _pieces(readable(change.parts), mode)])
 
 
 PAGE_CSS = """
@@ -317,6 +357,7 @@ tr.changed td,tr.moved td{background:#fffbe8}tr.inserted td.new{background:#efe}
 tr.deleted td.old{background:#fee}td.fold{text-align:center;color:#888;font-style:italic}
 .line{color:#999;font:12px sans-serif}pre{white-space:pre-wrap;margin:0}
 .diff-block{margin:.2rem 0}.diff-note{color:#777;font-style:italic}
+.diff-style{text-decoration:underline dotted #888}tr.equal.cosmetic td{background:#f6f6f3}
 blockquote{margin:0 0 0 1rem;border-left:3px solid #ccc;padding-left:.6rem}
 """ + SR_CSS
 
@@ -349,6 +390,7 @@ def document(diff: Diff, old_name: str, new_name: str, context: int = 1,
             html = getattr(item, side)
             where = f'<div class="line">line {line + add}</div>' if line else ""
             cells.append(f'<td class="{side}">{where}{html or ""}</td>')
-        out.append(f'<tr class="{item.kind}">{"".join(cells)}</tr>')
+        kind = f"{item.kind} cosmetic" if item.cosmetic else item.kind
+        out.append(f'<tr class="{kind}">{"".join(cells)}</tr>')
     out.append("</tbody></table></body></html>")
     return "\n".join(out) + "\n"

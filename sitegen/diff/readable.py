@@ -7,8 +7,10 @@ them, the way an editor would strike the whole phrase, before anything is displa
 only regroups parts: both texts still rebuild exactly.
 
 ``hidden`` finds the Markdown block markers (``#``, ``>``, ``-``, fences, setext
-underlines) that the HTML shows as block kinds instead of text. ``summary`` says what
-changed in one line.
+underlines) that the HTML shows as block kinds instead of text, and the backslashes of
+escapes (``escapes``), which no view shows; ``visible`` cuts them out of a piece of text.
+``summary`` says what changed in one line (a cosmetic change in the words of
+``sitegen.diff.style``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from sitegen.diff import style
 from sitegen.diff.model import DELETE, EQUAL, INSERT, Block, Diff, Part
 from sitegen.diff.tokens import tokenize
 
@@ -99,15 +102,44 @@ _SETEXT = re.compile(r"[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _FENCE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,}).*$")
 
 
+# A backslash escape (CommonMark: a backslash before ASCII punctuation), or what no escape
+# can be inside: a code span's opening backticks, an autolink.
+_ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]|`+|<[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*>")
+
+
 def hidden(block: Block) -> tuple[tuple[int, int], ...]:
     """Character ranges of ``block.text`` that are Markdown syntax, not content: quote
-    markers on every line, a bullet, heading hashes or underline, code fence lines."""
+    markers on every line, a bullet, heading hashes or underline, code fence lines, and the
+    backslash of every backslash escape (a text capture is stored as escaped Markdown:
+    ``\\*`` shows as ``*``, in the diff as on the version page)."""
     return _hidden(block.kind, block.text)
+
+
+def escapes(block: Block) -> tuple[tuple[int, int], ...]:
+    """The ranges of ``block.text`` that are the backslashes of backslash escapes."""
+    return _escapes(block.text) if block.kind != "code" and "\\" in block.text else ()
+
+
+@lru_cache(maxsize=4096)
+def _escapes(text: str) -> tuple[tuple[int, int], ...]:
+    ranges = []
+    pos = 0
+    while match := _ESCAPE.search(text, pos):
+        pos = match.end()
+        if match.group()[0] == "\\":
+            ranges.append((match.start(), match.start() + 1))
+        elif match.group()[0] == "`":  # a code span: no escapes up to its closing run
+            ticks = len(match.group())
+            close = re.compile(f"(?<!`)`{{{ticks}}}(?!`)").search(text, pos)
+            pos = close.end() if close else pos
+    return tuple(ranges)
 
 
 @lru_cache(maxsize=4096)  # a block comes back in every diff and view of its article
 def _hidden(kind: str, text: str) -> tuple[tuple[int, int], ...]:
     ranges: list[tuple[int, int]] = []
+    if kind != "code" and "\\" in text:
+        ranges += _escapes(text)
     lines = text.split("\n")
     content = [n for n, line in enumerate(lines) if line.strip()]
     if not content:
@@ -138,6 +170,20 @@ def _hidden(kind: str, text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(ranges))
 
 
+def visible(text: str, at: int, ranges: Sequence[tuple[int, int]]) -> str:
+    """``text`` (found at offset ``at``) without the characters in ``ranges`` (sorted)."""
+    end = at + len(text)
+    cuts = [(max(a, at) - at, min(b, end) - at) for a, b in ranges if a < end and b > at]
+    if not cuts:
+        return text
+    out, pos = [], 0
+    for a, b in cuts:
+        out.append(text[pos:a])
+        pos = max(pos, b)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -163,6 +209,7 @@ def summary(diff: Diff) -> str:
         bits.append(_plural(s.figures_changed, "figure") + " changed")
     if s.changed_share:
         bits.append(f"{s.changed_share:.1%} of the text changed")
-    if not bits:
-        bits.append("whitespace, quote, dash or Unicode style only")
-    return f"{diff.significance}: " + "; ".join(bits)
+    restyle = style.restyle(diff)
+    if restyle:
+        bits.append(restyle)
+    return f"{diff.significance}: " + "; ".join(bits or ["no change to the text"])

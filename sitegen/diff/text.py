@@ -3,6 +3,8 @@
 ``segments`` yields (style, text) pairs so that the caller picks the look: colours on a
 terminal, or git-style ``[-removed-]{+added+}`` markers (``plain``) when the output is a file
 or a pipe. Unchanged blocks are left out; each change gets a ``@@`` header with its lines.
+The Markdown source is shown as it is, but for the backslashes of escapes: a text capture is
+stored as escaped Markdown, and ``\\*`` reads as ``*``.
 """
 
 from __future__ import annotations
@@ -10,35 +12,51 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sitegen.diff.model import DELETE, INSERT, BlockOp, Diff, FieldChange, Part
-from sitegen.diff.readable import readable, summary
+from sitegen.diff.model import DELETE, INSERT, Block, BlockOp, Diff, FieldChange, Part
+from sitegen.diff.readable import escapes, readable, summary, visible
 
 Segment = tuple[str | None, str]  # style: None, "del", "ins", "head" or "note"
+Escapes = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]  # (old, new)
 MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
 _BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
-def _parts(parts: tuple[Part, ...], side: str | None = None) -> Iterator[Segment]:
+def _parts(parts: tuple[Part, ...], side: str | None = None,
+           hide: Escapes = ((), ())) -> Iterator[Segment]:
     """Word-diff segments; ``side`` old/new shows only that side's text. A deletion right
-    before an insertion moves its trailing whitespace after it: "[-a-]{+b+} c"."""
+    before an insertion moves its trailing whitespace after it: "[-a-]{+b+} c". ``hide``
+    holds each side's ranges of escape backslashes, which are left out."""
     parts = readable(parts)
     carry = ""  # whitespace taken from a deletion, shown after the insertion
+    old = new = 0
     for n, part in enumerate(parts):
+        shown_old, shown_new = visible(part.old, old, hide[0]), visible(part.new, new, hide[1])
+        old, new = old + len(part.old), new + len(part.new)
         if part.op == DELETE and side != "new":
             following = parts[n + 1] if n + 1 < len(parts) else None
-            text = part.old
+            text = shown_old
             if side is None and following is not None and following.op == INSERT:
                 text = text.rstrip()
                 if following.new == following.new.rstrip():
-                    carry = part.old[len(text) :]
+                    carry = shown_old[len(text) :]
             yield "del", text
         elif part.op == INSERT and side != "old":
-            yield "ins", part.new
+            yield "ins", shown_new
             if carry:
                 yield None, carry
                 carry = ""
         elif part.op not in (DELETE, INSERT):
-            yield None, part.old if side == "old" else part.new
+            yield None, shown_old if side == "old" else shown_new
+
+
+def _escapes(blocks: tuple[Block, ...]) -> tuple[tuple[int, int], ...]:
+    """The escape backslashes of consecutive blocks, as offsets into their joined text."""
+    found: list[tuple[int, int]] = []
+    at = 0
+    for block in blocks:
+        found += [(at + a, at + b) for a, b in escapes(block)]
+        at += len(block.text)
+    return tuple(found)
 
 
 def _lines(op: BlockOp, shift: tuple[int, int]) -> str:
@@ -74,12 +92,14 @@ def segments(diff: Diff, old_name: str = "old", new_name: str = "new",
         elif op.op == "move_in" and op.move is not None:
             what = f"moved from old line {diff.blocks[op.move].old[0].line + shift[0]}"
         yield "head", f"@@ {_lines(op, shift)}, {op.kind}, {what}\n"
-        if op.op == "move_out":
-            body = list(_parts(op.inner, "old"))
+        if op.op == "move_out":  # the inner diff runs from this text to the other entry's
+            hide = (_escapes(op.old), _escapes(diff.blocks[op.move or 0].new))
+            body = list(_parts(op.inner, "old", hide))
         elif op.op == "move_in":
-            body = list(_parts(op.inner, "new"))
+            hide = (_escapes(diff.blocks[op.move or 0].old), _escapes(op.new))
+            body = list(_parts(op.inner, "new", hide))
         else:
-            body = list(_parts(op.parts))
+            body = list(_parts(op.parts, None, (_escapes(op.old), _escapes(op.new))))
         yield from _trimmed(body)
         yield None, "\n"
 

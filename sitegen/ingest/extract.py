@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sitegen.ingest import titles
 from sitegen.ingest.normalise import clean, clean_title, plain
 
 FORMATS = ("text", "markdown", "html")
@@ -86,14 +87,9 @@ def text_to_markdown(text: str) -> str:
 
 
 def markdown_title(body: str) -> str | None:
-    """The text of a level-1 ATX heading on the body's first non-blank line, if any."""
-    for line in body.split("\n"):
-        if line.strip():
-            match = _ATX.fullmatch(line.strip())
-            if match and len(match.group(1)) == 1 and match.group(2).strip():
-                return clean_title(plain(match.group(2)))
-            return None
-    return None
+    """The headline of a Markdown body (``sitegen.ingest.titles``), if it has one."""
+    heading = titles.find(body)
+    return heading.text if heading else None
 
 
 def _drop_heading(body: str, title: str) -> str:
@@ -173,7 +169,7 @@ def convert(data: bytes, fmt: str) -> Extracted:
     """The Markdown body (and any title) of one input file in format ``fmt``."""
     if fmt == "html":
         result = html_to_markdown(data)
-    elif fmt == "markdown":
+    elif fmt == "markdown":  # the session drops the headline from the body if it is used
         text = clean(decode(data))
         result = Extracted(body=text, title=markdown_title(text))
     elif fmt == "text":

@@ -3,8 +3,10 @@
 Scrapers see the same article through different HTML serialisers, so invisible differences
 (composed or decomposed accents, non-breaking spaces, zero-width spaces, CRLF) must neither be
 stored as they came nor count as a change. Page chrome named by the source's rules in
-``_source.yaml`` is dropped too. Quote characters are *not* unified: a change of „ to “ is a
-change of the text, and the diff pages decide how to show it.
+``_source.yaml`` is dropped too, and the pieces of lines its ``drop_inline`` patterns match
+(such as the ``[12]`` link markers ``lynx -dump`` renumbers on every capture). Quote
+characters are *not* unified: a change of „ to “ is a change of the text, and the diff pages
+decide how to show it.
 """
 
 from __future__ import annotations
@@ -53,14 +55,53 @@ def _is_chrome(line: str, exact: frozenset[str], patterns: Iterable[re.Pattern[s
     return any(p.fullmatch(form) for p in patterns for form in forms)
 
 
+def drop_inline(line: str, patterns: Iterable[re.Pattern[str]]) -> str:
+    """``line`` without what ``patterns`` match in it, matched as the text reads (a stored
+    ``\\[19\\]`` is matched as ``[19]``, and goes with its backslashes); a space left
+    doubled where something was cut goes too."""
+    spans: list[tuple[int, int]] = []  # each character of the text read: where it is stored
+    chars: list[str] = []
+    i = 0
+    while i < len(line):
+        escaped = _ESCAPED.match(line, i)
+        end = escaped.end() if escaped else i + 1
+        chars.append(line[end - 1])
+        spans.append((i, end))
+        i = end
+    text = "".join(chars)
+    cuts = sorted((spans[m.start()][0], spans[m.end() - 1][1])
+                  for pattern in patterns for m in pattern.finditer(text) if m.end() > m.start())
+    if not cuts:
+        return line
+    out, at = [], 0
+    for start, end in cuts:
+        if start >= at:
+            out.append(line[at:start])
+        at = max(at, end)
+        kept = "".join(out)
+        if not kept.strip():  # cut at the start: the line's indentation stays
+            while line[at : at + 1] in (" ", "\t"):
+                at += 1
+        elif kept.endswith((" ", "\t")) and line[at : at + 1] in (" ", "\t"):
+            at += 1  # "word [12] next": one space stays
+    out.append(line[at:])
+    return "".join(out).rstrip()
+
+
 def drop_chrome(body: str, rules: SourceMeta) -> str:
-    """The body without the lines that the source's rules call page chrome."""
-    if not rules.drop_lines and not rules.drop_patterns:
+    """The body without the lines that the source's rules call page chrome, and without
+    the pieces of lines its ``drop_inline`` patterns match."""
+    if not rules.drop_lines and not rules.drop_patterns and not rules.drop_inline:
         return body
     exact = frozenset(rules.drop_lines) | frozenset(plain(x) for x in rules.drop_lines)
     kept: list[str] = []
     dropped = False  # since the last kept text line: then its blank line goes too
     for line in body.split("\n"):
+        if rules.drop_inline and line.strip():
+            line = drop_inline(line, rules.drop_inline)
+            if not line.strip():
+                dropped = True  # nothing but chrome on it
+                continue
         if _is_chrome(line, exact, rules.drop_patterns):
             dropped = True
         elif line.strip():

@@ -4,13 +4,16 @@ A candidate version is compared, after normalisation, with the article's stored 
 around its time. Identical to the one before it (or the one after it): nothing is written.
 Identical to an earlier one (a flip-flop): it is stored with ``reverts_to``, the ``fetched``
 time of that earlier version, which stays valid however many versions are inserted later.
+A scraped error page is not offered at all (``sitegen.ingest.errorpage``): it is skipped.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +21,7 @@ from sitegen.content.frontmatter import parse
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta, load_source_meta
 from sitegen.errors import SitegenError, problem
-from sitegen.ingest import normalise
+from sitegen.ingest import errorpage, normalise, titles
 from sitegen.ingest.extract import Extracted, InputError, convert
 from sitegen.ingest.store import SUFFIX, StoreError, article_folder, render, write_version
 from sitegen.ingest.times import iso
@@ -42,7 +45,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Outcome:
-    kind: Literal["added", "unchanged", "error"]
+    kind: Literal["added", "unchanged", "skipped", "error"]
     origin: str
     article: str  # source/article
     message: str  # what happened, in words
@@ -61,12 +64,16 @@ class Tally:
     added: int = 0
     unchanged: int = 0
     reverts: int = 0  # counted in ``added`` too: a revert is a stored version
+    skipped: list[str] = field(default_factory=list)  # error pages, said once each
     errors: list[str] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
 
     def count(self, outcome: Outcome) -> None:
         if outcome.kind == "error":
             self.errors.append(str(outcome))
+            return
+        if outcome.kind == "skipped":
+            self.skipped.append(str(outcome))
             return
         self.articles.add(outcome.article)
         if outcome.kind == "added":
@@ -82,6 +89,8 @@ class _Stored:
     key: str
     title: str
     path: str
+    error_page: bool = False  # stored before error pages were skipped: not a title to keep
+    url: str | None = None
 
 
 class ArticleState:
@@ -113,18 +122,33 @@ class ArticleState:
             if data is None:
                 self.broken = str(problems[0])
                 return
-            key = normalise.key(data.title, data.body, self.rules)
-            self.versions.append(_Stored(data.fetched, key, data.title, rel))
+            # A headline left in the body by an older import is not text to compare.
+            key = normalise.key(data.title, titles.drop(data.body, data.title), self.rules)
+            error = errorpage.error_page(data.body, data.title) is not None
+            self.versions.append(_Stored(data.fetched, key, data.title, rel, error, data.url))
         self.versions.sort(key=lambda v: v.fetched)
         self.times = [v.fetched for v in self.versions]
 
     def title_at(self, moment: datetime) -> str | None:
         """The headline the article had at ``moment`` (or, before its first version, the
-        first one it had), if it has any version."""
-        if not self.versions:
-            return None
+        first one it had), if it has any version. A stored version that looks like an error
+        page ("404") never lends its title."""
+        found = self._at(moment, lambda v: not v.error_page)
+        return found.title if found else None
+
+    def url_at(self, moment: datetime) -> str | None:
+        """The address the article had at ``moment`` (or, before its first version with
+        one, the first it had): a capture that does not give one keeps it."""
+        found = self._at(moment, lambda v: bool(v.url))
+        return found.url if found else None
+
+    def _at(self, moment: datetime, wanted: Callable[[_Stored], bool]) -> _Stored | None:
+        """The latest version at or before ``moment`` that is ``wanted``, else the first."""
         i = bisect.bisect_right(self.times, moment)
-        return self.versions[max(i - 1, 0)].title
+        for j in chain(range(i - 1, -1, -1), range(i, len(self.versions))):
+            if wanted(self.versions[j]):
+                return self.versions[j]
+        return None
 
     def offer(self, where: str, title: str, body: str, fetched: datetime,
               fields: dict[str, object]) -> Outcome:
@@ -152,7 +176,8 @@ class ArticleState:
             fields = {**fields, REVERT_KEY: self.versions[older].fetched}
         text = render(title, fetched, body, fields)
         path = write_version(self.project, self.folder, title, fetched, text).as_posix()
-        self.versions.insert(i, _Stored(fetched, key, title, path))
+        url = str(fields["url"]) if fields.get("url") else None
+        self.versions.insert(i, _Stored(fetched, key, title, path, url=url))
         self.times.insert(i, fetched)
         revert = f", a revert to version {older}" if older is not None else ""
         return Outcome("added", "", where, f"added {path} (version {i}{revert})", path, i,
@@ -213,6 +238,10 @@ class Session:
         if not body:
             return error(f"nothing is left once the page chrome named in content/{source}/"
                          f"{SOURCE_FILE} is dropped")
+        reason = errorpage.error_page(body, candidate.title, extracted.title)
+        if reason:
+            return Outcome("skipped", "", where, f"not stored: it looks like an error page, "
+                           f"not the article ({reason})")
         key = str(folder)
         if key not in self._articles:
             self._articles[key] = ArticleState(self.project, folder, rules)
@@ -224,7 +253,9 @@ class Session:
             or state.title_at(candidate.fetched) or (article if self.title_fallback else "")
         if not title:
             return error("no title: plain text has none of its own; give one with --title")
-        fields: dict[str, object] = {"url": candidate.url or extracted.url, **candidate.extra}
+        body = titles.drop(body, title)  # a heading repeating the title: the page shows it
+        url = candidate.url or extracted.url or state.url_at(candidate.fetched)
+        fields: dict[str, object] = {"url": url, **candidate.extra}
         try:
             return state.offer(where, title, body, candidate.fetched, fields)
         except (StoreError, OSError) as exc:

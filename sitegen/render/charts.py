@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from markupsafe import Markup, escape
 
 from sitegen import urls
+from sitegen.render.helpers import plural
 from sitegen.render.timefmt import MONTHS
 
 MAX_BARS = 120  # so that the picture (and the page) does not grow with the archive
@@ -65,10 +66,10 @@ def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
     total_changes = sum(c for _, c in activity.values())
     total_first = sum(f for f, _ in activity.values())
     busiest = max(activity, key=lambda d: (sum(activity[d]), -d.toordinal()))
-    summary = (f"{total_changes:,} changes and {total_first:,} first sightings between "
-               f"{_day_text(first_day)} and {_day_text(last_day)}, one bar per {kind}; the "
-               f"busiest day was {_day_text(busiest)} with {sum(activity[busiest]):,} "
-               "stored versions.")
+    summary = (f"{plural(total_changes, 'change')} and {plural(total_first, 'first sighting')}"
+               f" between {_day_text(first_day)} and {_day_text(last_day)}, one bar per {kind};"
+               f" the busiest day was {_day_text(busiest)} with "
+               f"{plural(sum(activity[busiest]), 'stored version')}.")
     parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
                     'viewBox="0 0 {} {}" width="100%" aria-labelledby="{}-title {}-desc">'
                     ).format(width, height, chart_id, chart_id),
@@ -84,7 +85,7 @@ def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
         h_firsts = plot * firsts / peak
         y_changes = height - bottom - h_changes
         label = (f"{_day_text(key)}{'' if kind == 'day' else f' ({kind})'}: "
-                 f"{changes:,} changes, {firsts:,} first seen")
+                 f"{plural(changes, 'change')}, {firsts:,} first seen")
         href = link(urls.day(scope_url, first_with_events[key]))
         parts.append(Markup('<a href="{}"><title>{}</title>').format(href, label))
         if changes:
@@ -129,9 +130,10 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
               for k in ("major", "minor", "cosmetic", "none")}
     words = sum(v.words_changed for v in versions)
     desc = escape(
-        f"{len(versions) - 1} changes between {_day_text(versions[0].fetched.date())} and "
+        f"{plural(len(versions) - 1, 'change')} between "
+        f"{_day_text(versions[0].fetched.date())} and "
         f"{_day_text(versions[-1].fetched.date())}: {counts['major']} major, "
-        f"{counts['minor']} minor, {counts['cosmetic']} cosmetic; {words:,} words added "
+        f"{counts['minor']} minor, {counts['cosmetic']} cosmetic; {plural(words, 'word')} added "
         "or removed in all.")
     parts.append('<title id="timeline-title">Edit timeline</title>')
     parts.append(f'<desc id="timeline-desc">{desc}</desc>')
@@ -153,7 +155,7 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
             r = 4 if cosmetic else 4 + 14 * (v.words_changed / biggest) ** 0.5
             href = link(urls.diff(source, article, v.number - 1, v.number))
             label = (f"Version {v.number}, {_day_text(v.fetched.date())}: {kind} change, "
-                     f"{v.words_added:,} words added, {v.words_removed:,} removed")
+                     f"{plural(v.words_added, 'word')} added, {v.words_removed:,} removed")
         parts.append(f'<a href="{escape(href)}"><title>{escape(label)}</title><circle '
                      f'class="mark mark-{escape(kind)}" cx="{x:.1f}" cy="{y}" r="{r:.1f}"/></a>')
     parts.append("</svg>")

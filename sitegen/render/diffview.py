@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from sitegen.diff import Diff
+from sitegen.diff import Diff, style
 from sitegen.diff import html as diffhtml
 
 CONTEXT = 2  # unchanged paragraphs kept around each change when folded
@@ -33,20 +33,25 @@ def _folded(changes: list[bool]) -> list[int | None]:
     return runs
 
 
-def _gap(run: int, count: int, columns: int) -> str:
+def _gap(run: int, count: int, restyled: int, columns: int) -> str:
     noun = "paragraph" if count == 1 else "paragraphs"
+    some = f" ({restyled} restyled)" if restyled else ""
     button = (f'<button type="button" class="fold-open" data-run="{run}">Show {count} '
-              f"unchanged {noun}</button>")
+              f"unchanged {noun}{some}</button>")
     if columns:
         return f'<tr class="fold-gap" data-run="{run}"><td colspan="{columns}">{button}</td></tr>'
     return f'<div class="fold-gap" data-run="{run}">{button}</div>'
 
 
-def _with_gaps(items: list[str], runs: list[int | None], columns: int) -> list[str]:
+def _with_gaps(items: list[str], runs: list[int | None], diff: Diff, columns: int) -> list[str]:
+    """``items`` with a button before each folded run, saying how many paragraphs it holds
+    and how many of those are restyled (their words unchanged, their quotes or dashes not)."""
     out: list[str] = []
     for n, (item, run) in enumerate(zip(items, runs, strict=True)):
         if run is not None and (n == 0 or runs[n - 1] != run):
-            out.append(_gap(run, runs.count(run), columns))
+            restyled = sum(1 for op, r in zip(diff.blocks, runs, strict=True)
+                           if r == run and style.restyled_block(op))
+            out.append(_gap(run, runs.count(run), restyled, columns))
         out.append(item)
     return out
 
@@ -73,16 +78,18 @@ def side_by_side(diff: Diff) -> Markup:
             continue
         row = diffhtml.row(op, screen_reader=True)
         classes = f"row-{row.kind}" + (" row-cosmetic" if row.cosmetic else "")
-        old_note = (f'<a class="move-link" href="#b{row.move_to}">moved to here</a>'
+        # A moved block's two rows link to each other, saying where it went or came from.
+        note = diffhtml.move_note(op, n) if op.move is not None else ""
+        old_note = (f'<a class="move-link" href="#b{row.move_to}">{note}</a>'
                     if row.move_to is not None else "")
-        new_note = (f'<a class="move-link" href="#b{row.move_from}">moved from here</a>'
+        new_note = (f'<a class="move-link" href="#b{row.move_from}">{note}</a>'
                     if row.move_from is not None else "")
         old_class = "old" if row.old is not None else "old empty"
         new_class = "new" if row.new is not None else "new empty"
         items.append(f'<tr id="b{n}" class="{classes}"{fold}>'
                      f'<td class="{old_class}">{row.old or ""}{old_note}</td>'
                      f'<td class="{new_class}">{row.new or ""}{new_note}</td></tr>')
-    return Markup("\n".join(_with_gaps(items, runs, 2)))
+    return Markup("\n".join(_with_gaps(items, runs, diff, 2)))
 
 
 def inline(diff: Diff) -> Markup:
@@ -98,7 +105,7 @@ def inline(diff: Diff) -> Markup:
         html = diffhtml.inline_block(op, n, screen_reader=True)
         items.append(f'<div class="inline-block{" is-change" if op.is_change else ""}"{fold}>'
                      f"{html}</div>")
-    return Markup("\n".join(_with_gaps(items, runs, 0)))
+    return Markup("\n".join(_with_gaps(items, runs, diff, 0)))
 
 
 def field(diff_field: object) -> Markup:
@@ -110,8 +117,14 @@ def field_cells(diff_field: object) -> tuple[Markup, Markup]:
     return Markup(old), Markup(new)
 
 
+def restyled(diff: Diff) -> bool:
+    """Whether the text views mark a restyled word or mark (for the legend)."""
+    return any(style.restyled(part) for op in diff.blocks for part in (*op.parts, *op.inner))
+
+
 def describe(diff: Diff) -> str:
-    """'45 words added, 12 removed; 2 paragraphs changed, 1 moved; 8.2% of the text'."""
+    """'45 words added, 12 removed; 2 paragraphs changed, 1 moved; 8.2% of the text', or for
+    a cosmetic change what it was made of: 'only quotation marks and apostrophes changed'."""
     s = diff.stats
     parts = []
     if s.words_added or s.words_removed:
@@ -125,7 +138,10 @@ def describe(diff: Diff) -> str:
         parts.append(f"{noun}: " + ", ".join(shown))
     if s.changed_share:
         parts.append(f"{s.changed_share:.1%} of the text")
+    restyle = style.restyle(diff)
+    if restyle:
+        parts.append(restyle)
     return "; ".join(parts) or "no change to the text"
 
 
-__all__ = ["describe", "field", "field_cells", "foldable", "inline", "side_by_side"]
+__all__ = ["describe", "field", "field_cells", "foldable", "inline", "restyled", "side_by_side"]

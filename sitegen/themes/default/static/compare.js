@@ -20,14 +20,70 @@ const IN = `[${WORD}${IGN}]`;
 const TOKEN = new RegExp(`([$£€¥₹]?\\p{Nd}+(?:[.,:]\\p{Nd}+)*${IN}*%?|[${WORD}]${IN}*`
   + `(?:['\u2019]${IN}+)*|([^${WORD}${SPACE}])\\2*\\p{M}*)[${SPACE}]*`, "gu");
 const FOLD = {}; // quote, apostrophe and dash styles compare equal; ignorables vanish
-for (const [chars, to] of [["\u2018\u2019\u201a\u201b\u2032\u2039\u203a", "'"],
-  ["\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e\uff02", '"'],
-  ["\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"], [IGN, ""]]) {
-  for (const c of chars) FOLD[c] = to;
+const STYLES = { "quotation marks": {}, dashes: {}, "invisible characters": {} };
+for (const [chars, to, kind] of [["\u2018\u2019\u201a\u201b\u2032\u2039\u203a", "'", "quotation marks"],
+  ["\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e\uff02", '"', "quotation marks"],
+  ["\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-", "dashes"],
+  [IGN, "", "invisible characters"]]) {
+  for (const c of chars) FOLD[c] = STYLES[kind][c] = to;
 }
 const FOLDS = new RegExp(`[${Object.keys(FOLD).join("")}]`, "gu");
 const key = (t) => (/^[\0-\x7f]*$/.test(t) ? t : t.normalize("NFKC").replace(FOLDS, (c) => FOLD[c]));
 const isWord = (k) => /[\p{L}\p{N}]/u.test(k);
+
+// --- Cosmetic differences, as sitegen/diff/style.py names and marks them -------------------
+
+const KINDS = ["quotation marks", "apostrophes", "dashes", "letter case", "spacing",
+  "character forms", "invisible characters"];
+const swap = (map) => (t) => [...t].map((c) => map[c] ?? c).join("");
+const TOKEN_FOLDS = {
+  "invisible characters": swap(STYLES["invisible characters"]),
+  "character forms": (t) => t.normalize("NFKC"),
+  "quotation marks": swap({ ...STYLES["quotation marks"], "'": "'", '"': '"' }),
+  dashes: swap(STYLES.dashes),
+  "letter case": (t) => t.toUpperCase().toLowerCase(),
+};
+const foldAll = (t, skip) => Object.entries(TOKEN_FOLDS)
+  .reduce((x, [name, fold]) => (name === skip ? x : fold(x)), t);
+const WS = "\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const LEAD = new RegExp(`^[${WS}]*`), TRAIL = new RegExp(`[${WS}]*$`);
+
+/** A token's raw text as [whitespace before, the token, whitespace after]. */
+function split(raw) {
+  const lead = raw.match(LEAD)[0].length, trail = Math.max(raw.length - raw.match(TRAIL)[0].length, lead);
+  return [raw.slice(0, lead), raw.slice(lead, trail), raw.slice(trail)];
+}
+
+function tokenKinds(a, b) { // the kinds of difference between two forms of one token
+  if (a === b) return [];
+  const found = Object.keys(TOKEN_FOLDS).filter((name) => foldAll(a, name) !== foldAll(b, name));
+  const at = found.indexOf("quotation marks");
+  if (at >= 0 && isWord(foldAll(b, ""))) found[at] = "apostrophes"; // a quote inside a word
+  return found.length ? found : ["character forms"];
+}
+
+function tokenPairs(p) { // an equal part's tokens as [old raw, new raw] pairs
+  const a = tokenize(p.old).raws, b = tokenize(p.new).raws;
+  return a.length === b.length ? a.map((x, i) => [x, b[i]]) : [[p.old, p.new]];
+}
+
+const restyled = (p) => p.op === "=" && p.old !== p.new
+  && tokenPairs(p).some(([a, b]) => split(a)[1] !== split(b)[1]);
+
+function partKinds(list, found) {
+  for (const p of list) {
+    if (p.op !== "=" || p.old === p.new) continue;
+    for (const [a, b] of tokenPairs(p)) {
+      const [x, y] = [split(a), split(b)];
+      for (const kind of tokenKinds(x[1], y[1])) found.add(kind);
+      if (x[0] !== y[0] || x[2] !== y[2]) found.add("spacing");
+    }
+  }
+  return found;
+}
+
+const names = (kinds) => (kinds.length === 1 ? kinds[0]
+  : `${kinds.slice(0, -1).join(", ")} and ${kinds[kinds.length - 1]}`);
 
 /** Keys (what comparison sees) and raws (exact text: they concatenate back to `text`). */
 export function tokenize(text) {
@@ -212,16 +268,20 @@ export function diffDocs(A, B) {
     [i, j] = [ri + run, rj + run];
   }
   moves(A, B, ops);
-  const stats = { changed: 0, added: 0, removed: 0, moved: 0, removedWords: [], addedWords: [] };
+  const stats = { changed: 0, added: 0, removed: 0, moved: 0, removedWords: [], addedWords: [],
+    tokens: 0, kinds: new Set() };
   ops.forEach((op, n) => {
     const [out, into] = op.op === "move_in" ? [op.move, op] : [op, op.move ?? op];
     op.index = n;
     op.parts = parts(A, span(A, out.olo, out.ohi), B, span(B, into.nlo, into.nhi));
     if (op.op === "changed" && op.ohi - op.olo === 1 && op.nhi - op.nlo === 1
         && op.parts.every((p) => p.op === "=")) op.op = "equal";
-    op.cosmetic = op.op === "equal" && op.parts.some((p) => p.old !== p.new);
+    op.styled = op.op === "equal" && op.parts.some((p) => p.old !== p.new);
+    op.cosmetic = op.op === "equal" && op.parts.some(restyled);
+    if (op.op !== "move_in") partKinds(op.parts, stats.kinds);
     if (!COUNTED[op.op]) return; // a move's own changes count once, at its old place
     stats[COUNTED[op.op]] += 1;
+    for (const p of op.parts) if (p.op !== "=") stats.tokens += p.keys.length;
     for (const p of op.parts) for (const k of p.op === "=" ? [] : p.keys.filter(isWord)) {
       (p.op === "-" ? stats.removedWords : stats.addedWords).push(k);
     }
@@ -264,8 +324,18 @@ function readable(list) {
 function* pieces(list, mode) { // [tag, side, offset on that side, text] of what `mode` shows
   let old = 0, neu = 0;
   for (const p of list) {
-    if (p.op === "=") yield mode === "old" ? [null, "old", old, p.old] : [null, "new", neu, p.new];
-    else if (p.op === "-" && mode !== "new") yield ["del", "old", old, p.old];
+    const [side, at] = mode === "old" ? ["old", old] : ["new", neu];
+    if (p.op === "=" && p.old === p.new) yield [null, side, at, p[side]];
+    else if (p.op === "=") { // restyled tokens are tagged "style" ("style:<old form>" inline)
+      let pos = at;
+      for (const [a, b] of tokenPairs(p)) {
+        const [lead, core, trail] = split(side === "old" ? a : b), other = split(side === "old" ? b : a)[1];
+        const mark = core === other ? null : mode === "inline" ? `style:${other}` : "style";
+        for (const [tag, text] of [[null, lead], [mark, core], [null, trail]]) {
+          if (text) { yield [tag, side, pos, text]; pos += text.length; }
+        }
+      }
+    } else if (p.op === "-" && mode !== "new") yield ["del", "old", old, p.old];
     else if (p.op === "+" && mode !== "old") yield ["ins", "new", neu, p.new];
     [old, neu] = [old + p.old.length, neu + p.new.length];
   }
@@ -317,10 +387,36 @@ const SR = { del: ["[removed: ", "]"], ins: ["[added: ", "]"] };
 function marked(tag, text) {
   const core = text.trim();
   if (!tag || !core) return [text];
+  if (tag.startsWith("style")) { // quiet: no screen-reader words, the old form as a tooltip
+    const mark = el("span", "diff-style", text);
+    if (tag[5] === ":") mark.title = `was ${tag.slice(6)}`;
+    return [mark];
+  }
   const mark = el(tag);
   mark.append(el("span", "diff-sr", SR[tag][0]), core, el("span", "diff-sr", SR[tag][1]));
   const lead = text.slice(0, text.length - text.trimStart().length);
   return [lead, mark, text.slice(text.trimEnd().length)];
+}
+
+// A space between a deletion and the insertion that replaces it when nothing separates them,
+// and between two words from different sides that meet without one (html.py's `spaced`).
+const alnum = (c) => /^[\p{L}\p{N}]$/u.test(c), blank = (c) => /^[\s\x1c-\x1f\x85]$/.test(c);
+function spaced(list) {
+  const out = [];
+  let last = null; // the side of the piece before: "del", "ins" or null (both sides' text)
+  for (const [tag, text] of list) {
+    const side = tag === "del" || tag === "ins" ? tag : null, prev = out[out.length - 1];
+    if (prev && text && prev[1] && last !== side) {
+      const before = prev[1].slice(-1), after = text[0];
+      if (!blank(before) && !blank(after) && ((alnum(before) && alnum(after))
+          || (last === "del" && side === "ins" && (alnum(before) || alnum(after))))) {
+        out.push([null, " "]);
+      }
+    }
+    out.push([tag, text]);
+    if (text) last = side;
+  }
+  return out;
 }
 
 function blockNode(block, list, extra, note) { // one block's element, by its kind
@@ -341,7 +437,7 @@ function blockNode(block, list, extra, note) { // one block's element, by its ki
   const classes = `diff-block diff-${block.kind}${level}${extra}`;
   const outer = el(wrap ? wrap[0] : "p", classes), inner = wrap ? outer.appendChild(el(wrap[1])) : outer;
   if (block.kind === "list_item" && /^[-*+]/.test(block.text.trimStart())) inner.append("\u2022 ");
-  for (const [tag, text] of ps) inner.append(...marked(tag, text));
+  for (const [tag, text] of spaced(ps)) inner.append(...marked(tag, text));
   if (note) inner.append(" ", el("span", "diff-note", note));
   return outer;
 }
@@ -351,14 +447,22 @@ function blocks(list, olds, news, mode, extra = "", note = "") {
   return laid.map(([b, ps], n) => blockNode(b, ps, extra, n === laid.length - 1 ? note : ""));
 }
 
-function gap(run, count, row) { // the button that shows a folded run of unchanged paragraphs
+function gap(run, count, restyledCount, row) { // the button that shows a folded run
   const box = el(row ? "tr" : "div", "fold-gap"), cell = row ? box.appendChild(el("td")) : box;
-  const words = `Show ${count} unchanged paragraph${count === 1 ? "" : "s"}`;
+  const some = restyledCount ? ` (${restyledCount} restyled)` : "";
+  const words = `Show ${count} unchanged paragraph${count === 1 ? "" : "s"}${some}`;
   const button = cell.appendChild(el("button", "fold-open", words));
   Object.assign(button, { type: "button" });
   box.dataset.run = button.dataset.run = run;
   if (row) cell.colSpan = 2;
   return box;
+}
+
+// Where a moved block went (at its old place) or came from (at its new place).
+function moveNote(op, n) {
+  const later = op.move.index > n;
+  if (op.op === "move_out") return later ? "moved further down" : "moved further up";
+  return later ? "moved here from below" : "moved here from further up";
 }
 
 /** Draw a diff as table rows and inline blocks; true when long enough to fold. */
@@ -374,8 +478,9 @@ export function render({ ops }, A, B, table, inline) {
     const olds = A.blocks.slice(op.olo, op.ohi), news = B.blocks.slice(op.nlo, op.nhi), run = runs[n];
     if (run !== null && run !== runs[n - 1]) {
       const count = runs.filter((r) => r === run).length;
-      table.append(gap(run, count, true));
-      inline.append(gap(run, count, false));
+      const styled = ops.filter((x, k) => runs[k] === run && x.cosmetic).length;
+      table.append(gap(run, count, styled, true));
+      inline.append(gap(run, count, styled, false));
     }
     const tr = el("tr", `row-${op.move ? "moved" : op.op}${op.cosmetic ? " row-cosmetic" : ""}`);
     const box = el("div", `inline-block${changes[n] ? " is-change" : ""}`);
@@ -385,16 +490,14 @@ export function render({ ops }, A, B, table, inline) {
       const td = tr.appendChild(el("td", shown.length ? side : `${side} empty`));
       if (!shown.length) continue;
       td.append(...blocks(op.parts, side === "old" ? olds : [], side === "new" ? news : [], side));
-      const note = op.op === "move_out" ? "moved to here" : "moved from here";
-      if (op.move) td.append(Object.assign(el("a", "move-link", note), { href: `#b${op.move.index}` }));
+      if (op.move) {
+        td.append(Object.assign(el("a", "move-link", moveNote(op, n)), { href: `#b${op.move.index}` }));
+      }
     }
-    const down = op.move?.index > n;
     if (op.op === "move_out") {
-      const note = down ? "(moved further down)" : "(moved further up)";
-      box.append(...blocks(op.parts, olds, [], "old", " diff-moved", note));
+      box.append(...blocks(op.parts, olds, [], "old", " diff-moved", `(${moveNote(op, n)})`));
     } else if (op.op === "move_in") {
-      const note = down ? "(moved here from below)" : "(moved here from further up)";
-      box.append(...blocks(op.parts, [], news, "new", " diff-moved", note));
+      box.append(...blocks(op.parts, [], news, "new", " diff-moved", `(${moveNote(op, n)})`));
     } else box.append(...blocks(op.parts, olds, news, "inline"));
     table.append(tr);
     inline.append(box);
@@ -404,18 +507,25 @@ export function render({ ops }, A, B, table, inline) {
 
 /** A headline's word diff, inline, as the diff pages show it. */
 export function headline(old, neu) {
-  const A = tokenize(old), B = tokenize(neu);
+  const caseless = (t) => ({ ...t, keys: t.keys.map((k) => k.toUpperCase().toLowerCase()) });
+  const A = caseless(tokenize(old)), B = caseless(tokenize(neu)); // letter case: a restyling
   const list = parts(A, [0, A.keys.length], B, [0, B.keys.length]);
-  return [...pieces(readable(list), "inline")].flatMap(([tag, , , text]) => marked(tag, text));
+  return spaced([...pieces(readable(list), "inline")].map(([tag, , , text]) => [tag, text]))
+    .flatMap(([tag, text]) => marked(tag, text));
 }
 
 /** '45 words added, 12 removed; paragraphs: 2 changed, 1 added', as the diff pages say it. */
 export function describe(s) {
   const [added, removed] = [s.addedWords, s.removedWords].map((w) => w.length.toLocaleString("en"));
   const blocks = ["changed", "added", "removed", "moved"].filter((what) => s[what]);
-  const out = added !== "0" || removed !== "0" ? [`${added} words added, ${removed} removed`] : [];
+  const words = s.addedWords.length === 1 ? "word" : "words";
+  const out = added !== "0" || removed !== "0" ? [`${added} ${words} added, ${removed} removed`] : [];
   const noun = blocks.reduce((sum, what) => sum + s[what], 0) === 1 ? "paragraph" : "paragraphs";
   if (blocks.length) out.push(`${noun}: ${blocks.map((what) => `${s[what]} ${what}`).join(", ")}`);
+  const kinds = KINDS.filter((kind) => s.kinds?.has(kind));
+  if (kinds.length && !s.tokens && !s.moved) { // no word or mark changed: say what did
+    out.push(`only ${names(kinds)} changed`);
+  }
   return out.join("; ") || "no change to the text";
 }
 
@@ -460,7 +570,8 @@ function setUp(root, data) {
     $("stats").textContent = (oldTitle === newTitle ? "" : "Headline changed; ") + describe(diff.stats);
     full.hidden = !data.diffs[`${a}-${b}`];
     if (!full.hidden) full.querySelector("a").href = data.diffs[`${a}-${b}`];
-    const same = diff.ops.every((op) => op.op === "equal" && !op.cosmetic);
+    const same = diff.ops.every((op) => op.op === "equal" && !op.styled);
+    $("restyled").hidden = !diff.ops.some((op) => op.parts.some(restyled));
     $("same").hidden = !same;
     for (const part of root.querySelectorAll(".view-toolbar, [data-view]")) {
       part.classList.toggle("is-empty", same);
