@@ -64,15 +64,22 @@ def progress(label: str, verbose: bool) -> Iterator[tuple[Callable[[int], None],
         yield start, report
 
 
-def summarise(tally: Tally, where: str, seconds: float) -> None:
-    """Print the errors, then one summary line; exit with status 1 if anything failed."""
+def summarise(tally: Tally, where: str, seconds: float, note: str = "") -> None:
+    """Print the errors, then one summary line (and the note); exit with status 1 if
+    anything failed that no earlier run reported."""
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for line in tally.errors:
         err.print(line, markup=False)
-    Console(highlight=False, soft_wrap=True).print(
+    errors = plural(len(tally.errors), "error")
+    if tally.repeated:
+        errors += f" ({tally.repeated:,} already reported by an earlier run, not repeated)"
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(
         f"{where}: {tally.added:,} added ({plural(tally.reverts, 'revert')} among them), "
-        f"{tally.unchanged:,} unchanged, {plural(len(tally.errors), 'error')}; "
+        f"{tally.unchanged:,} unchanged, {errors}; "
         f"{plural(len(tally.articles), 'article')} in {seconds:.2f} s", markup=False)
+    if note:
+        out.print(note, markup=False)
     if tally.errors:
         sys.exit(1)
 
@@ -138,4 +145,13 @@ def import_git(repo: Path, paths: tuple[str, ...], source: str | None, fmt: str 
         since = f"since {result.since[:12]}" if result.since else "in the whole history"
         out.print(f"{plural(commits, 'commit')} {since} changed the chosen files "
                   f"(up to {result.head[:12]}).", markup=False)
-    summarise(session.tally, f"content/{name}/", time.perf_counter() - began)
+    tally = session.tally
+    note = ""
+    if tally.retry:
+        note = ("The position is not saved: once the problems above are fixed, the next run "
+                "reads these commits again.")
+    elif tally.errors:
+        note = (f"The position is saved at {result.head[:12]}: the next run starts after it "
+                "and does not report these errors again (--rescan reads the whole history "
+                "again).")
+    summarise(tally, f"content/{name}/", time.perf_counter() - began, note)

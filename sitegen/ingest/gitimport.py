@@ -6,6 +6,12 @@ streams the changed blobs. Each file is followed as an identity across renames a
 its first path, so a renamed file stays one article. Where the walk ended is kept in
 ``.sitegen-cache/import-git/<source>.json``: the next run reads only newer commits. The file
 is a cache: without it the whole history is read again, and that adds nothing already there.
+
+A file that cannot be imported (binary, emptied, no text) stays so in every later run, so
+its error is reported once: it is kept in the same file, the position is saved all the same,
+and a later run that meets it again (``--rescan``) counts it without failing. Only an error
+the project causes (a broken ``_source.yaml``, a failed write) keeps the position, so that
+the commits are read again once it is fixed.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 from sitegen import urls
 from sitegen.errors import SitegenError
 from sitegen.ingest.extract import SUFFIXES
-from sitegen.ingest.session import Candidate, Outcome, Session
+from sitegen.ingest.session import Candidate, Outcome, Session, Tally
 
 STATE_FORMAT = 1
 _REGULAR = {b"100644", b"100755"}  # symlinks (120000) and submodules (160000) are not text
@@ -227,7 +233,8 @@ def load_state(project: Path, source: str, key: str) -> dict | None:
         return None  # no state, or not one this version wrote: read the whole history
 
 
-def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan) -> None:
+def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan,
+               errors: list[str]) -> None:
     file = _state_file(project, source)
     try:
         data = json.loads(file.read_text("utf-8"))
@@ -239,6 +246,7 @@ def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan
         "repo": str(repo), "head": result.head,
         "files": {p: f.article for p, f in sorted(result.live.items()) if f.article},
         "gone": {p: f.article for p, f in sorted(result.gone.items()) if f.article},
+        "errors": sorted(errors),
     }
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_suffix(".tmp")
@@ -279,15 +287,17 @@ def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str |
     except GitError:
         raise GitError(f"{repo} has no commits to import") from None
     key = _state_key(" ".join(sorted(roots)), wanted, fmt)
-    state = None if rescan else load_state(session.project, source, key)
+    saved = load_state(session.project, source, key)
+    state = None if rescan else saved
     if state and state.get("head"):
         try:
             git(repo, "merge-base", "--is-ancestor", state["head"], "HEAD")
         except GitError:
             state = None  # history rewritten: read all of it again
     result = plan(repo, wanted, fmt, state)
+    tally = session.tally
     for path in result.unmatched:
-        session.tally.errors.append(f"{path}: no file in the history of {repo} matches it")
+        tally.errors.append(f"{path}: no file in the history of {repo} matches it")
     started(len(result.versions))
     blobs = _blobs(repo, [blob for _c, _f, _p, blob in result.versions])
     for (commit, item, path, _blob), data in zip(result.versions, blobs, strict=True):
@@ -295,6 +305,21 @@ def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str |
         origin = f"{repo.name}:{path}@{commit.sha[:12]}"
         report(session.offer(source, item.article, Candidate(
             origin, commit.time, data, item.fmt, extra={"commit": commit.sha})))
-    if not session.tally.errors:
-        save_state(session.project, source, key, repo, result)
+    known = _settle_errors(tally, repo.name, saved, whole=result.since is None)
+    if not tally.retry:
+        save_state(session.project, source, key, repo, result, known)
     return result
+
+
+def _settle_errors(tally: Tally, repo_name: str, saved: dict | None, *, whole: bool
+                   ) -> list[str]:
+    """Leave in ``tally.errors`` only the errors no earlier run reported, and count the
+    others in ``tally.repeated``; what the next run is to count as reported: the errors
+    found, and, unless the whole history was read, the earlier ones too. They are kept
+    without the repository's folder name, which a new clone may change."""
+    known = set((saved or {}).get("errors") or [])
+    found = [(line, line.removeprefix(f"{repo_name}:")) for line in tally.errors]
+    tally.errors = [line for line, name in found if name not in known]
+    tally.repeated = len(found) - len(tally.errors)
+    names = {name for _line, name in found}
+    return sorted(names if whole else names | known)

@@ -48,6 +48,9 @@ class Outcome:
     path: str | None = None  # project-relative: the file written, or the identical one
     number: int | None = None  # that file's version number (from 0, in fetched order)
     reverts_to: int | None = None  # for a revert: the number of the version it repeats
+    # An error caused by the project, not by the input (a broken _source.yaml or stored
+    # version, a failed write): fixing the project and importing again brings the version in.
+    retry: bool = False
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
@@ -62,10 +65,13 @@ class Tally:
     reverts: int = 0  # counted in ``added`` too: a revert is a stored version
     errors: list[str] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
+    retry: int = 0  # errors caused by the project (Outcome.retry), counted in ``errors`` too
+    repeated: int = 0  # errors an earlier run reported, not in ``errors`` (import-git)
 
     def count(self, outcome: Outcome) -> None:
         if outcome.kind == "error":
             self.errors.append(str(outcome))
+            self.retry += outcome.retry
             return
         self.articles.add(outcome.article)
         if outcome.kind == "added":
@@ -183,16 +189,19 @@ class Session:
     def _offer(self, source: str, article: str, candidate: Candidate) -> Outcome:
         where = f"{source}/{article}"
 
-        def error(message: str) -> Outcome:
-            return Outcome("error", "", where, message)
+        def error(message: str, retry: bool = False) -> Outcome:
+            return Outcome("error", "", where, message, retry=retry)
 
         rules, problem = self.rules(source)
         if problem:
-            return error(f"not imported: fix {problem}")
+            return error(f"not imported: fix {problem}", retry=True)
         try:
             folder = article_folder(self.content, source, article)
+        except StoreError as exc:
+            return error(str(exc), retry=True)
+        try:
             extracted: Extracted = convert(candidate.data, candidate.fmt)
-        except (InputError, StoreError) as exc:
+        except InputError as exc:
             return error(str(exc))
         body = normalise.body(extracted.body, rules)
         if not body:
@@ -204,7 +213,7 @@ class Session:
         state = self._articles[key]
         if state.broken:
             return error(f"not added to {where}: its stored versions must load first: "
-                         f"{state.broken}")
+                         f"{state.broken}", retry=True)
         title = normalise.clean_title(candidate.title or "") or extracted.title \
             or state.title_at(candidate.fetched) or (article if self.title_fallback else "")
         if not title:
@@ -213,4 +222,4 @@ class Session:
         try:
             return state.offer(where, title, body, candidate.fetched, fields)
         except (StoreError, OSError) as exc:
-            return error(f"not written: {exc}")
+            return error(f"not written: {exc}", retry=True)
