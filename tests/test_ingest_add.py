@@ -198,6 +198,38 @@ def test_flip_flop_is_stored_as_a_revert(runner: CliRunner, project: Path):
     build(project)
 
 
+def test_an_older_capture_says_that_later_versions_are_renumbered(runner: CliRunner,
+                                                                  project: Path):
+    """Version numbers follow fetched times, so a capture older than stored ones moves them
+    up one: their permalinks (v1/, diff/0-1/) then show other versions. The user is told."""
+    result = add(runner, project, "paper/story", "-", "--fetched", "2025-03-07T11:00:00Z",
+                 input=b"One, early.\n")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Added content/paper/story/2025-03-07T11-00-00Z.md (version 1).\n"
+        "Note: it is older than 1 stored version, which is renumbered: version 1 is now "
+        "version 2, so links to its page (v1/) and to the diffs that include it now lead to "
+        "other versions.\n")
+    result = add(runner, project, "paper/story", "-", "--fetched", "2025-03-07T09:00:00Z",
+                 "--title", "Zeroth", input=b"Zero.\n")
+    assert "Note: it is older than 3 stored versions, which are renumbered: versions 0-2 " \
+           "are now versions 1-3, so links to their pages (v0/ to v2/)" in result.output
+    result = add(runner, project, "paper/story", "-", "--fetched", "2025-03-07T18:00:00Z",
+                 input=b"Latest.\n")
+    assert "Note:" not in result.output
+
+
+def test_a_capture_time_in_the_future_is_warned_about(runner: CliRunner, project: Path):
+    result = add(runner, project, "paper/story", "-", "--fetched", "2999-03-07T10:00:00Z",
+                 input=b"From the future.\n")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Warning: the capture time 2999-03-07T10:00:00Z is in "
+                                    "the future (now ")
+    assert "check the date and the time zone" in result.stderr
+    assert "Warning" not in add(runner, project, "paper/story", "-", "--fetched",
+                                "2025-03-08T10:00:00Z", input=b"Past.\n").output
+
+
 HOSTILE = ["---", "title: injected\n---\nbody", "!!python/object/apply:os.system ['echo']",
            "'single' and \"double\" quotes: yes # no comment", "[1, 2]", "{a: b}", "null",
            "2025-03-07", "yes", "@at `tick` *star* | pipe > gt", "  padded  ",

@@ -117,3 +117,17 @@ def test_source_defaults_to_the_folder_name(runner: CliRunner, project: Path, tm
     result = run_import(runner, project, str(tmp_path / "_drafts"), "--source", "drafts")
     assert result.exit_code == 0, result.output
     assert (project / "content/drafts/story/2025-03-07T10-12-00Z.md").is_file()
+
+
+def test_older_snapshots_say_that_stored_versions_are_renumbered(runner: CliRunner,
+                                                                  project: Path, tmp_path: Path):
+    folder = tmp_path / "paper"
+    write(folder / "story/2025-03-07T11-00-00Z.txt", "Earlier.\n")
+    write(folder / "story/2025-03-07T12-00-00Z.txt", "Earlier still changed.\n")
+    write(folder / "other/2025-03-07T11-00-00Z.txt", "Elsewhere.\n")
+    result = run_import(runner, project, str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Note: 2 of the added versions are older than versions stored before: those were "
+        "renumbered, so links to their pages (vN/) and diffs now lead to other versions.")
+    assert "Note:" not in run_import(runner, project, str(folder)).output

@@ -80,6 +80,11 @@ def summarise(tally: Tally, where: str, seconds: float, note: str = "") -> None:
         f"{plural(len(tally.articles), 'article')} in {seconds:.2f} s", markup=False)
     if note:
         out.print(note, markup=False)
+    if tally.renumbering:
+        out.print(f"Note: {tally.renumbering:,} of the added versions "
+                  f"{'is' if tally.renumbering == 1 else 'are'} older than versions stored "
+                  "before: those were renumbered, so links to their pages (vN/) and diffs now "
+                  "lead to other versions.", markup=False)
     if tally.errors:
         sys.exit(1)
 

@@ -48,6 +48,9 @@ class Outcome:
     path: str | None = None  # project-relative: the file written, or the identical one
     number: int | None = None  # that file's version number (from 0, in fetched order)
     reverts_to: int | None = None  # for a revert: the number of the version it repeats
+    # Added before this many versions stored before the run: their numbers, and with them
+    # their permalinks (vN/, diff/M-N/), went up by one.
+    renumbered: int = 0
     # An error caused by the project, not by the input (a broken _source.yaml or stored
     # version, a failed write): fixing the project and importing again brings the version in.
     retry: bool = False
@@ -67,6 +70,7 @@ class Tally:
     articles: set[str] = field(default_factory=set)
     retry: int = 0  # errors caused by the project (Outcome.retry), counted in ``errors`` too
     repeated: int = 0  # errors an earlier run reported, not in ``errors`` (import-git)
+    renumbering: int = 0  # versions added before versions stored earlier (Outcome.renumbered)
 
     def count(self, outcome: Outcome) -> None:
         if outcome.kind == "error":
@@ -77,6 +81,7 @@ class Tally:
         if outcome.kind == "added":
             self.added += 1
             self.reverts += outcome.reverts_to is not None
+            self.renumbering += outcome.renumbered > 0
         else:
             self.unchanged += 1
 
@@ -87,6 +92,7 @@ class _Stored:
     key: str
     title: str
     path: str
+    new: bool = False  # written by this run
 
 
 class ArticleState:
@@ -150,11 +156,12 @@ class ArticleState:
             fields = {**fields, REVERT_KEY: self.versions[older].fetched}
         text = render(title, fetched, body, fields)
         path = write_version(self.project, self.folder, title, fetched, text).as_posix()
-        self.versions.insert(i, _Stored(fetched, key, title, path))
+        self.versions.insert(i, _Stored(fetched, key, title, path, new=True))
         self.times.insert(i, fetched)
+        moved = sum(not v.new for v in self.versions[i + 1 :])
         revert = f", a revert to version {older}" if older is not None else ""
         return Outcome("added", "", where, f"added {path} (version {i}{revert})", path, i,
-                       older)
+                       older, renumbered=moved)
 
 
 class Session:
