@@ -252,3 +252,33 @@ def test_a_path_chooses_the_whole_history_of_its_file(runner: CliRunner, project
     found = articles(project)
     assert sorted(found) == ["paper/story", "scraper/bbc"]  # its first name, all 3 versions
     assert len(found["scraper/bbc"].versions) == 3
+
+
+def test_what_is_skipped_is_said_and_repository_files_are_left_out(
+        runner: CliRunner, project: Path, tmp_path: Path):
+    r = Repo(tmp_path / "site-scraper")
+    r.commit("2025-03-07T10:00:00Z", {
+        "README.md": "# Scraper\n\nScrapes hourly.\n", "requirements.txt": "httpx\n",
+        "LICENSE": "MIT\n", ".github/PULL_REQUEST_TEMPLATE.md": "Describe it.\n",
+        "docs/readme.txt": "About.\n", "news/story.md": "# Story\n\nText.\n",
+        "hn.json": "[]\n", "photo.png": b"\x89PNG\0", "scrape.py": "print()\n"})
+    result = run(runner, project, str(r.path))
+    assert result.exit_code == 0, result.output
+    assert sorted(articles(project)) == ["paper/story", "site-scraper/story"]
+    lines = result.output.splitlines()
+    assert lines[1] == ("Skipped 3 files that are not text, Markdown or HTML by their suffix: "
+                        "hn.json, photo.png, scrape.py (--format reads every file as one of "
+                        "those; --id FIELD imports a JSON or CSV file item by item)")
+    assert lines[2] == ("Left out 5 repository files, not articles: "
+                        ".github/PULL_REQUEST_TEMPLATE.md, LICENSE, README.md, docs/readme.txt, "
+                        "requirements.txt (name one as a PATH to import it)")
+
+    named = run(runner, project, str(r.path), "README.md", "--source", "meta")
+    assert named.exit_code == 0, named.output
+    assert "meta/README" in articles(project)
+
+    data = run(runner, project, str(r.path), "hn.json", "--source", "hn")
+    assert data.exit_code == 1
+    assert data.output == (
+        "Error: hn.json is not a text, Markdown or HTML file by its suffix: give --id FIELD "
+        "to import a JSON or CSV file item by item, or --format to read it as one of those\n")

@@ -89,6 +89,12 @@ def summarise(tally: Tally, where: str, seconds: float, note: str = "") -> None:
         sys.exit(1)
 
 
+def listing(paths: list[str], most: int = 10) -> str:
+    """``a, b, c``, or the first ``most`` of them and ``and 12 more``."""
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most:,} more" if len(paths) > most else "")
+
+
 @click.command("import")
 @click.argument("directory", metavar="DIR",
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -131,7 +137,9 @@ def import_git(repo: Path, paths: tuple[str, ...], source: str | None, fmt: str 
     changed a file, fetched at the commit's time, following renames.
 
     PATHs (files or folders, relative to the repository's top) choose the files; without
-    them every .txt, .md and .html file is imported. Each file becomes an article named
+    them every .txt, .md and .html file is imported. The repository's own files (README,
+    LICENSE, requirements.txt, hidden folders such as .github/) are left out unless a PATH
+    names one. Each file becomes an article named
     after its first file name. A second run reads only the commits made since the first.
     """
     began = time.perf_counter()
@@ -150,6 +158,15 @@ def import_git(repo: Path, paths: tuple[str, ...], source: str | None, fmt: str 
         since = f"since {result.since[:12]}" if result.since else "in the whole history"
         out.print(f"{plural(commits, 'commit')} {since} changed the chosen files "
                   f"(up to {result.head[:12]}).", markup=False)
+    if result.unknown:
+        out.print(f"Skipped {plural(len(result.unknown), 'file')} that "
+                  f"{'is' if len(result.unknown) == 1 else 'are'} not text, Markdown or HTML "
+                  f"by {'its' if len(result.unknown) == 1 else 'their'} suffix: "
+                  f"{listing(result.unknown)} (--format reads every file as one of those; "
+                  "--id FIELD imports a JSON or CSV file item by item)", markup=False)
+    if result.meta:
+        out.print(f"Left out {plural(len(result.meta), 'repository file')}, not articles: "
+                  f"{listing(result.meta)} (name one as a PATH to import it)", markup=False)
     tally = session.tally
     note = ""
     if tally.retry:

@@ -126,10 +126,28 @@ class GitPlan:
     live: dict[str, _File]
     gone: dict[str, _File]
     unmatched: list[str]  # PATH arguments that matched no file
+    unknown: list[str]  # files left out for their suffix (their latest paths)
+    meta: list[str]  # repository files left out (README, requirements.txt, ...)
 
 
 def _matches(path: str, wanted: list[str]) -> bool:
     return not wanted or any(path == w or path.startswith(w + "/") for w in wanted)
+
+
+# The repository's own files, not scraped articles: left out unless a PATH names one. At
+# the top of the repository; a README anywhere; anything in a hidden folder (.github/).
+_META = re.compile(r"(readme|licen[cs]e|copying|notice|authors|contributors|contributing|"
+                   r"changelog|changes|code_of_conduct|security|requirements([-_.].*)?)"
+                   r"(\.[^./]*)?", re.IGNORECASE)
+_README = re.compile(r"readme(\.[^./]*)?", re.IGNORECASE)
+
+
+def is_meta(path: str) -> bool:
+    """README.md, requirements.txt, LICENSE, .github/PULL_REQUEST_TEMPLATE.md, ..."""
+    *folders, name = path.split("/")
+    if any(f.startswith(".") for f in path.split("/")) or _README.fullmatch(name):
+        return True
+    return not folders and bool(_META.fullmatch(name))
 
 
 def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> GitPlan:
@@ -166,8 +184,26 @@ def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> 
             if not (moved and old_blob == blob):  # a pure rename changes no text
                 item.changes.append((n, path, blob))
 
-    chosen = [f for f in files if f.fmt and (f.article or any(_matches(p, wanted)
-                                                                for p in f.paths))]
+    chosen: list[_File] = []
+    unknown: list[str] = []
+    meta: list[str] = []
+    for item in files:
+        if not item.article and not any(_matches(p, wanted) for p in item.paths):
+            continue
+        if item.article or any(p in wanted for p in item.paths):
+            pass  # imported before, or named: whatever it is
+        elif all(is_meta(p) for p in item.paths):
+            meta.append(item.paths[-1])
+            continue
+        if not item.fmt:
+            named = [w for w in wanted if w in item.paths]
+            if named:
+                raise GitError(f"{named[0]} is not a text, Markdown or HTML file by its "
+                               "suffix: give --id FIELD to import a JSON or CSV file item by "
+                               "item, or --format to read it as one of those")
+            unknown.append(item.paths[-1])
+            continue
+        chosen.append(item)
     used = {f.article for f in files if f.article}
     for item in chosen:
         if item.article is None:
@@ -182,7 +218,8 @@ def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> 
                 sorted(((n, f, p, b) for f in chosen for n, p, b in f.changes),
                        key=lambda v: v[0])]
     unmatched = [w for w in wanted if not any(_matches(p, [w]) for f in files for p in f.paths)]
-    return GitPlan(head, since, versions, live, gone, unmatched if since is None else [])
+    return GitPlan(head, since, versions, live, gone, unmatched if since is None else [],
+                   sorted(unknown), sorted(meta))
 
 
 def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes]:
