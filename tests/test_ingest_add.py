@@ -357,3 +357,27 @@ def test_a_version_file_from_elsewhere_keeps_its_fields(runner, tmp_path: Path) 
     broken.write_text("---\ntitle: [\n---\nx\n")
     bad = runner.invoke(main, ["add", "paper/copied", str(broken), "-C", str(project)])
     assert bad.exit_code == 1 and "broken.md: front matter" in bad.output
+
+
+def test_yaml_lines_written_directly_are_what_pyyaml_writes() -> None:
+    """The store writes plain headlines, addresses and commit ids without the dumper: the
+    same line PyYAML would write, read back as the same text."""
+    import random
+
+    import yaml
+
+    from sitegen.ingest.store import _yaml_line
+
+    rng = random.Random(5)
+    alphabet = "AbZz09 ,.'’‘“”!?()&%/+-:#~@é\"[]{}*|>"
+    samples = ["yes", "No", "null", "y", "Starmer urges allies", "a--b", "a  b", "x",
+               "https://www.bbc.co.uk/news/x?a=1&b=%20", "https://a.example/#top",
+               "0123456789abcdef0123456789abcdef01234567", "0" * 40]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+                for _ in range(20_000)]
+    for value in samples:
+        line = _yaml_line("title", value)
+        expected = yaml.safe_dump({"title": value}, allow_unicode=True, width=2**31,
+                                  default_flow_style=False).rstrip("\n")
+        assert line == expected, value
+        assert yaml.safe_load(line) == {"title": value}, value
