@@ -29,10 +29,12 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.errors import SitegenError
+from sitegen.ingest import records
 from sitegen.ingest.extract import SUFFIXES
 from sitegen.ingest.session import Candidate, Outcome, Session, Tally
 
 STATE_FORMAT = 1
+RECORDS = "records"  # the format of a data file read item by item (--id)
 _REGULAR = {b"100644", b"100755"}  # symlinks (120000) and submodules (160000) are not text
 _GIT_CONFIG = ["-c", "log.showSignature=false", "-c", "diff.relative=false",
                "-c", "core.quotePath=false"]
@@ -128,6 +130,8 @@ class GitPlan:
     unmatched: list[str]  # PATH arguments that matched no file
     unknown: list[str]  # files left out for their suffix (their latest paths)
     meta: list[str]  # repository files left out (README, requirements.txt, ...)
+    chosen: list[_File]  # the files imported
+    items: records.Items | None = None  # after an import of a data file: what it read
 
 
 def _matches(path: str, wanted: list[str]) -> bool:
@@ -219,7 +223,7 @@ def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> 
                        key=lambda v: v[0])]
     unmatched = [w for w in wanted if not any(_matches(p, [w]) for f in files for p in f.paths)]
     return GitPlan(head, since, versions, live, gone, unmatched if since is None else [],
-                   sorted(unknown), sorted(meta))
+                   sorted(unknown), sorted(meta), chosen)
 
 
 def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes]:
@@ -257,8 +261,12 @@ def _state_file(project: Path, source: str) -> Path:
     return project / ".sitegen-cache" / "import-git" / f"{source}.json"
 
 
-def _state_key(roots: str, wanted: list[str], fmt: str | None) -> str:
-    return json.dumps([roots, sorted(wanted), fmt])
+def _state_key(roots: str, wanted: list[str], fmt: str | None,
+               fields: records.Fields | None) -> str:
+    parts: list[object] = [roots, sorted(wanted), fmt]
+    if fields:
+        parts.append([fields.id, fields.title, list(fields.text)])
+    return json.dumps(parts)
 
 
 def load_state(project: Path, source: str, key: str) -> dict | None:
@@ -316,14 +324,18 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
 
 
 def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str | None, *,
-        rescan: bool = False, started: Callable[[int], None] = lambda _: None,
-        report: Callable[[Outcome], None] = lambda _: None) -> GitPlan:
-    """Import the history of ``wanted`` in ``repo`` into ``source``."""
+        fields: records.Fields | None = None, rescan: bool = False,
+        started: Callable[[int], None] = lambda _: None,
+        report: Callable[[Outcome | None, int], None] = lambda _o, _n: None) -> GitPlan:
+    """Import the history of ``wanted`` in ``repo`` into ``source``: each file as an
+    article, or with ``fields``, the one data file chosen as an article per item.
+    ``started`` is given the number of file versions to read; ``report`` each outcome and
+    how many of those versions it finished."""
     try:
         roots = git(repo, "rev-list", "--max-parents=0", "HEAD").decode().split()
     except GitError:
         raise GitError(f"{repo} has no commits to import") from None
-    key = _state_key(" ".join(sorted(roots)), wanted, fmt)
+    key = _state_key(" ".join(sorted(roots)), wanted, fmt, fields)
     saved = load_state(session.project, source, key)
     state = None if rescan else saved
     if state and state.get("head"):
@@ -331,17 +343,31 @@ def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str |
             git(repo, "merge-base", "--is-ancestor", state["head"], "HEAD")
         except GitError:
             state = None  # history rewritten: read all of it again
-    result = plan(repo, wanted, fmt, state)
+    result = plan(repo, wanted, RECORDS if fields else fmt, state)
+    if fields and len(result.chosen) > 1:
+        raise GitError(f"--id reads one data file, and {', '.join(wanted)} "
+                       f"{'is' if len(wanted) == 1 else 'are'} {len(result.chosen)} files: "
+                       f"{', '.join(sorted(f.paths[-1] for f in result.chosen))}; name one")
     tally = session.tally
     for path in result.unmatched:
         tally.errors.append(f"{path}: no file in the history of {repo} matches it")
     started(len(result.versions))
     blobs = _blobs(repo, [blob for _c, _f, _p, blob in result.versions])
+    items = records.Items(session, source, fields, report) if fields else None
     for (commit, item, path, _blob), data in zip(result.versions, blobs, strict=True):
         assert item.article is not None and item.fmt is not None
         origin = f"{repo.name}:{path}@{commit.sha[:12]}"
-        report(session.offer(source, item.article, Candidate(
-            origin, commit.time, data, item.fmt, extra={"commit": commit.sha})))
+        if items is None:
+            report(session.offer(source, item.article, Candidate(
+                origin, commit.time, data, item.fmt, extra={"commit": commit.sha})), 1)
+            continue
+        try:
+            items.add(origin, commit.sha, commit.time, data, records.kind_of(path))
+        except records.RecordsError as exc:
+            raise GitError(f"{origin}: {exc}") from None
+    if items is not None:
+        items.finish(result.chosen[0].paths[0] if result.chosen else "")
+        result.items = items
     known = _settle_errors(tally, repo.name, saved, whole=result.since is None)
     if not tally.retry:
         save_state(session.project, source, key, repo, result, known)
@@ -355,7 +381,8 @@ def _settle_errors(tally: Tally, repo_name: str, saved: dict | None, *, whole: b
     found, and, unless the whole history was read, the earlier ones too. They are kept
     without the repository's folder name, which a new clone may change."""
     known = set((saved or {}).get("errors") or [])
-    found = [(line, line.removeprefix(f"{repo_name}:")) for line in tally.errors]
+    found = [(line, tally.same.get(line) or line.removeprefix(f"{repo_name}:"))
+             for line in tally.errors]
     tally.errors = [line for line, name in found if name not in known]
     tally.repeated = len(found) - len(tally.errors)
     names = {name for _line, name in found}

@@ -37,6 +37,8 @@ class Candidate:
     title: str | None = None  # given by the user or by meta.json; wins over the input's own
     url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # more front matter, e.g. commit
+    body: str | None = None  # a Markdown body made already (an item of a data file): used as
+    # it is, instead of converting ``data``, and it may be empty
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ class Tally:
     retry: int = 0  # errors caused by the project (Outcome.retry), counted in ``errors`` too
     repeated: int = 0  # errors an earlier run reported, not in ``errors`` (import-git)
     renumbering: int = 0  # versions added before versions stored earlier (Outcome.renumbered)
+    # What makes an error the same as one reported before, where it is not its line: the
+    # kind of a problem that recurs in many items (import-git --id), whatever its count.
+    same: dict[str, str] = field(default_factory=dict)
 
     def count(self, outcome: Outcome) -> None:
         if outcome.kind == "error":
@@ -178,6 +183,7 @@ class Session:
         self.tally = Tally()
         self._rules: dict[str, tuple[SourceMeta, str | None]] = {}
         self._articles: dict[str, ArticleState] = {}
+        self._folders: dict[str, Path] = {}  # source/article: its folder, checked once
 
     def rules(self, source: str) -> tuple[SourceMeta, str | None]:
         """The source's _source.yaml, and its first problem if it has any."""
@@ -202,16 +208,20 @@ class Session:
         rules, problem = self.rules(source)
         if problem:
             return error(f"not imported: fix {problem}", retry=True)
+        folder = self._folders.get(where)
+        if folder is None:
+            try:
+                folder = self._folders[where] = article_folder(self.content, source, article)
+            except StoreError as exc:
+                return error(str(exc), retry=True)
         try:
-            folder = article_folder(self.content, source, article)
-        except StoreError as exc:
-            return error(str(exc), retry=True)
-        try:
-            extracted: Extracted = convert(candidate.data, candidate.fmt)
+            extracted: Extracted = (Extracted(normalise.clean(candidate.body))
+                                    if candidate.body is not None
+                                    else convert(candidate.data, candidate.fmt))
         except InputError as exc:
             return error(str(exc))
         body = normalise.body(extracted.body, rules)
-        if not body:
+        if not body and candidate.body is None:
             return error(f"nothing is left once the page chrome named in content/{source}/"
                          f"{SOURCE_FILE} is dropped")
         key = str(folder)
