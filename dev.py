@@ -47,7 +47,9 @@ def setup(extra: str) -> None:
 def demo(args: list[str]) -> None:
     setup("")
     run(BIN / "sitegen", "build")
-    print("\nThe demo archive is in site/. Serving it now: open the address below.", flush=True)
+    print("\nThe demo archive is in site/, ready to publish (with feeds once base_url is set; "
+          "see docs/feeds.md).\nServing a preview of it now, feeds included: open the address "
+          "below.", flush=True)
     run(BIN / "sitegen", "serve", *args)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import feedgenerator
 from markupsafe import escape
@@ -26,6 +26,8 @@ from sitegen.model import Article, SourceInfo, Version
 from sitegen.render import markdown
 from sitegen.render.diffview import describe
 from sitegen.render.helpers import plural
+from sitegen.render.theme import FIELD_NAMES
+from sitegen.render.timefmt import long_time
 
 MAX_CHANGED_BLOCKS = 12  # an entry shows at most this many changed paragraphs
 FIRST_BLOCKS = 4  # a first-seen entry shows the start of the text
@@ -70,29 +72,26 @@ class Entry:
 # The entries' HTML is built with plain strings (Markup.format cost more than the rest of
 # an entry); every value that is text is passed through escape().
 
-def _first_seen(version: Version, link: str) -> str:
+def _first_seen(version: Version, link: str, zone: tzinfo) -> str:
     blocks = [b for b in version.body.split("\n\n") if b.strip()]
     shown = markdown.render("\n\n".join(blocks[:FIRST_BLOCKS]), shift=1)
     more = len(blocks) - FIRST_BLOCKS
     rest = f"Read the whole text ({plural(more, 'more paragraph', 'more paragraphs')})"
     tail = (f'<p><a href="{escape(link)}">{rest if more > 0 else "Read it in the archive"}'
             "</a></p>")
-    return f"<p>First seen {escape(_when(version.fetched))}.</p>{shown}{tail}"
+    return f"<p>First seen {escape(long_time(version.fetched, zone))}.</p>{shown}{tail}"
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
-
-
-def _change(diff: Diff, old: Version, new: Version, link: str) -> str:
+def _change(diff: Diff, old: Version, new: Version, link: str, zone: tzinfo) -> str:
     kind = SIGNIFICANCE.get(diff.significance, diff.significance).capitalize()
     parts = [f"<p><strong>{escape(kind)}</strong>: {escape(describe(diff))}. Version "
-             f"{old.number} was fetched {escape(_when(old.fetched))}; version {new.number}, "
-             f"{escape(_when(new.fetched))}.</p>"]
+             f"{old.number} was fetched {escape(long_time(old.fetched, zone))}; version "
+             f"{new.number}, {escape(long_time(new.fetched, zone))}.</p>"]
     if diff.title:  # diffhtml's output is HTML, its text escaped
         parts.append(f"<p>Headline: {diffhtml.field(diff.title)}</p>")
     for change in diff.field_changes:
-        parts.append(f"<p>{escape(change.name.capitalize())}: {diffhtml.field(change)}</p>")
+        name = FIELD_NAMES.get(change.name, change.name)
+        parts.append(f"<p>{escape(name)}: {diffhtml.field(change)}</p>")
     blocks = diffhtml.inline_blocks(diff, changes_only=True)
     changed = [html for is_change, html in blocks if is_change]
     restyled = sum(map(style.restyled_block, diff.blocks))
@@ -116,18 +115,19 @@ def entries(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], D
             config: Config) -> list[Entry]:
     """An entry for every version of the article, oldest first."""
     base = config.base_url or ""
+    zone = config.tz
     out = []
     for version in article.versions:
         n = version.number
         if n == 0:
             path = urls.version(article.source, article.id, 0)
-            content = _first_seen(version, base + path)
+            content = _first_seen(version, base + path, zone)
             previous, significance = None, None
         else:
             old = article.versions[n - 1]
             diff = diffs[(n - 1, n)]
             path = urls.diff(article.source, article.id, n - 1, n)
-            content = _change(diff, old, version, base + path)
+            content = _change(diff, old, version, base + path, zone)
             previous = old.title if old.title != version.title else None
             significance = diff.significance
         out.append(Entry(article.source, article.id, source.name, n, version.fetched,

@@ -95,10 +95,27 @@ def load(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(f"YAML syntax error: {what}; fix the YAML",
+        hint = _colon_hint(text, mark.line) if mark and "mapping values" in what else None
+        raise YamlProblem(f"YAML syntax error: {hint or what + '; fix the YAML'}",
                           mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", None) from None
+
+
+_PLAIN_PAIR = re.compile(r"\s*([A-Za-z_][\w-]*):[ \t]+([^'\"\s].*?)[ \t]*")
+
+
+def _colon_hint(text: str, line: int) -> str | None:
+    """For ``title: Starmer: allies meet`` (a headline with a colon, the commonest case):
+    the line written with the value quoted."""
+    lines = text.split("\n")
+    match = _PLAIN_PAIR.fullmatch(lines[line]) if line < len(lines) else None
+    if match is None or ": " not in match.group(2):
+        return None
+    key, value = match.groups()
+    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (f"the value of {key!r} contains ': ', which YAML reads as the start of another "
+            f"key; put the value in quotes: {key}: {quoted}")
 
 
 def key_lines(text: str) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -220,3 +221,21 @@ def test_breakdown_runs_from_the_command_line(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "for 6 articles, 12 versions" in out and "template version.html" in out
     assert "a version page alone" in out and "Hugo" not in out
+
+
+def test_git_scraping_history_is_seeded_and_imports_end_to_end(tmp_path: Path) -> None:
+    from bench import gitscrape
+
+    heads = []
+    for name in ("a", "b"):
+        made = gitscrape.generate(tmp_path / name, commits=60, page_size=10, seed=3)
+        heads.append(subprocess.run(["git", "-C", str(tmp_path / name), "rev-parse", "HEAD"],
+                                    capture_output=True, text=True, check=True).stdout)
+    assert heads[0] == heads[1]  # the same bytes and times: the same commits
+    assert made["commits"] == 60 and made["stories"] > 10 and made["edits"] > 30
+    gitscrape.main([str(tmp_path / "run"), "--commits", "60", "--page", "10", "--seed", "3",
+                    "--no-search"])
+    result = json.loads((tmp_path / "run/result.json").read_text())
+    assert result["import"]["articles"] == result["history"]["stories"]
+    assert result["build"]["articles"] == result["import"]["articles"]
+    assert result["build"]["versions"] == result["import"]["versions"] > made["stories"]

@@ -144,6 +144,24 @@ def test_day_pages_list_exactly_that_days_versions(synthetic) -> None:
     assert found == expected
 
 
+def test_day_pages_link_what_changed_in_each_version(synthetic) -> None:
+    site, made = synthetic
+    expected: dict[str, set[str]] = defaultdict(set)
+    for key, versions in made.items():
+        for n, (when, _) in enumerate(versions[1:], 1):
+            day = when.astimezone(ZONE).date()
+            expected[f"archive/{day:%Y/%m/%d}/"].add(f"{key}/diff/{n - 1}-{n}/")
+    found: dict[str, set[str]] = defaultdict(set)
+    for page in site.glob("archive/*/*/*/**/index.html"):
+        rel = page.relative_to(site).as_posix().removesuffix("index.html")
+        day = re.sub(r"page/\d+/$", "", rel)
+        for href in parse(site, rel).hrefs:
+            target = resolve(rel, href)
+            if target and re.search(r"/diff/\d+-\d+/$", target):
+                found[day].add(target)
+    assert found == expected
+
+
 def test_previous_and_next_day_links_follow_the_days_with_versions(synthetic) -> None:
     site, _ = synthetic
     days = sorted(p.parent.relative_to(site).as_posix() + "/"

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sitegen import __version__
 from sitegen.cli import main
+from sitegen.config import OPTIONS, validate
 from sitegen.output import MARKER
 from tests.conftest import version_file, write
 
@@ -244,6 +246,29 @@ def test_new_creates_a_project_that_builds(runner, tmp_path: Path) -> None:
     built = runner.invoke(main, ["build", "-C", str(target)])
     assert built.exit_code == 0, built.output
     assert "1 article, 2 versions" in built.output
+
+
+def test_the_new_projects_settings_file_shows_every_key_and_no_missing_doc(
+        runner, tmp_path: Path) -> None:
+    """A new project has no docs/ folder: its sitegen.yaml lists every key itself (each as
+    a line a user can uncomment) instead of pointing to a file it does not have."""
+    target = tmp_path / "my-archive"
+    assert runner.invoke(main, ["new", str(target)]).exit_code == 0
+    text = (target / "sitegen.yaml").read_text()
+    for key in OPTIONS:
+        assert re.search(rf"^(# )?{key}: ", text, re.MULTILINE), key
+    for doc in re.findall(r"[\w./-]+\.md", text):
+        assert (target / doc).exists(), doc
+    uncommented = re.sub(r"^# (\w+: )", r"\1", text, flags=re.MULTILINE)
+    assert validate(yaml.safe_load(uncommented), "sitegen.yaml", {})[1] == []
+
+
+def test_a_mistyped_command_gets_a_suggestion(runner) -> None:
+    result = runner.invoke(main, ["buld"])
+    assert result.exit_code == 2
+    assert "No such command 'buld'. Did you mean 'build'?" in result.output
+    assert "Did you mean 'import-git'?" in runner.invoke(main, ["import_git"]).output
+    assert "Did you mean" not in runner.invoke(main, ["zzz"]).output
 
 
 def test_new_refuses_a_folder_that_is_not_empty(runner, tmp_path: Path) -> None:

@@ -246,6 +246,6 @@ def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_diff(demo: Path
     # The cosmetic edit sits on its own row; bigger changes get bigger marks.
     assert marks[2].get("cy") != marks[1].get("cy")
     assert float(marks[4].get("r")) > float(marks[1].get("r"))
-    xs = [float(m.get("cx")) for m in marks]
+    xs = [float(m.get("cx").removesuffix("%")) for m in marks]
     assert xs == sorted(xs)  # along time
     assert tree.find(f"{ns}desc").text.startswith("4 changes between 7 March 2025 and 8 March 2025")

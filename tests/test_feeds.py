@@ -122,6 +122,23 @@ def test_feed_entries_setting(tmp_path: Path, project: Path) -> None:
         assert len(feedparser.parse(path.read_bytes()).entries) == 3
 
 
+def test_entries_speak_as_the_site_does(tmp_path: Path, project: Path) -> None:
+    """Times in the site's zone (as every page gives them), fields by the names the diff
+    page uses."""
+    write(project / "content/paper/story/c.md", version_file(
+        "Second headline", "2025-07-07T18:30:00Z", "One.\n\nTwo, changed again.\n",
+        url="https://paper.example/story"))
+    write(project / "sitegen.yaml", "timezone: America/New_York\n")
+    build(project, tmp_path / "out", base_url=BASE, search=False)
+    feed = feedparser.parse((tmp_path / "out/paper/story/feed.atom").read_bytes())
+    latest, change, first = (e.content[0].value for e in feed.entries)
+    assert "Version 1 was fetched 7 March 2025, 08:00 EST; version 2, 7 July 2025, 14:30 EDT" \
+        in latest
+    assert "First seen 7 March 2025, 05:00 EST." in first
+    assert "<p>Address: " in latest and "Url" not in latest
+    assert "UTC" not in latest + change + first
+
+
 def test_without_base_url_no_feed_is_written(project: Path, tmp_path: Path) -> None:
     result = build(project, tmp_path / "out", search=False)
     assert feeds_of(tmp_path / "out") == []

@@ -200,6 +200,38 @@ def test_flip_flop_is_stored_as_a_revert(runner: CliRunner, project: Path):
     build(project)
 
 
+def test_an_older_capture_says_that_later_versions_are_renumbered(runner: CliRunner,
+                                                                  project: Path):
+    """Version numbers follow fetched times, so a capture older than stored ones moves them
+    up one: their permalinks (v1/, diff/0-1/) then show other versions. The user is told."""
+    result = add(runner, project, "paper/story", "-", "--fetched", "2025-03-07T11:00:00Z",
+                 input=b"One, early.\n")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Added content/paper/story/2025-03-07T11-00-00Z.md (version 1).\n"
+        "Note: it is older than 1 stored version, which is renumbered: version 1 is now "
+        "version 2, so links to its page (v1/) and to the diffs that include it now lead to "
+        "other versions.\n")
+    result = add(runner, project, "paper/story", "-", "--fetched", "2025-03-07T09:00:00Z",
+                 "--title", "Zeroth", input=b"Zero.\n")
+    assert "Note: it is older than 3 stored versions, which are renumbered: versions 0-2 " \
+           "are now versions 1-3, so links to their pages (v0/ to v2/)" in result.output
+    result = add(runner, project, "paper/story", "-", "--fetched", "2025-03-07T18:00:00Z",
+                 input=b"Latest.\n")
+    assert "Note:" not in result.output
+
+
+def test_a_capture_time_in_the_future_is_warned_about(runner: CliRunner, project: Path):
+    result = add(runner, project, "paper/story", "-", "--fetched", "2999-03-07T10:00:00Z",
+                 input=b"From the future.\n")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Warning: the capture time 2999-03-07T10:00:00Z is in "
+                                    "the future (now ")
+    assert "check the date and the time zone" in result.stderr
+    assert "Warning" not in add(runner, project, "paper/story", "-", "--fetched",
+                                "2025-03-08T10:00:00Z", input=b"Past.\n").output
+
+
 HOSTILE = ["---", "title: injected\n---\nbody", "!!python/object/apply:os.system ['echo']",
            "'single' and \"double\" quotes: yes # no comment", "[1, 2]", "{a: b}", "null",
            "2025-03-07", "yes", "@at `tick` *star* | pipe > gt", "  padded  ",
@@ -378,3 +410,27 @@ def test_a_version_file_from_elsewhere_keeps_its_fields(runner, tmp_path: Path) 
     broken.write_text("---\ntitle: [\n---\nx\n")
     bad = runner.invoke(main, ["add", "paper/copied", str(broken), "-C", str(project)])
     assert bad.exit_code == 1 and "broken.md: front matter" in bad.output
+
+
+def test_yaml_lines_written_directly_are_what_pyyaml_writes() -> None:
+    """The store writes plain headlines, addresses and commit ids without the dumper: the
+    same line PyYAML would write, read back as the same text."""
+    import random
+
+    import yaml
+
+    from sitegen.ingest.store import _yaml_line
+
+    rng = random.Random(5)
+    alphabet = "AbZz09 ,.'’‘“”!?()&%/+-:#~@é\"[]{}*|>"
+    samples = ["yes", "No", "null", "y", "Starmer urges allies", "a--b", "a  b", "x",
+               "https://www.bbc.co.uk/news/x?a=1&b=%20", "https://a.example/#top",
+               "0123456789abcdef0123456789abcdef01234567", "0" * 40]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+                for _ in range(20_000)]
+    for value in samples:
+        line = _yaml_line("title", value)
+        expected = yaml.safe_dump({"title": value}, allow_unicode=True, width=2**31,
+                                  default_flow_style=False).rstrip("\n")
+        assert line == expected, value
+        assert yaml.safe_load(line) == {"title": value}, value

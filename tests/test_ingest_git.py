@@ -176,9 +176,58 @@ def test_bad_files_stop_nothing_else(runner: CliRunner, project: Path, tmp_path:
     first = r.git("rev-list", "--max-parents=0", "HEAD").strip()
     assert f"bad:bad.txt@{first[:12]}: binary file" in result.output
     assert "3 added (0 reverts among them), 0 unchanged, 1 error" in result.output
-    assert not (project / ".sitegen-cache/import-git/bad.json").exists()  # read it all again
+    assert "the next run starts after it and does not report these errors again" in result.output
+
+
+def test_a_bad_file_is_reported_once_and_the_position_kept(runner: CliRunner, project: Path,
+                                                          tmp_path: Path):
+    """A scheduled job: an emptied file and one with NUL bytes in the history fail one run;
+    the next runs read only new commits and succeed."""
+    r = Repo(tmp_path / "bad")
+    r.commit("2025-03-07T10:00:00Z", {"a.txt": "One.\n", "b.txt": "Bee.\n"})
+    r.commit("2025-03-07T11:00:00Z", {"a.txt": "", "b.txt": b"Bee\0\n"})
+    r.commit("2025-03-07T12:00:00Z", {"a.txt": "Two.\n", "b.txt": "Bee again.\n"})
+    first = run(runner, project, str(r.path))
+    assert first.exit_code == 1
+    assert first.output.count(": empty") == 1 and first.output.count(": binary file") == 1
+    assert "4 added (0 reverts among them), 0 unchanged, 2 errors" in first.output
+
     again = run(runner, project, str(r.path))
-    assert "0 added (0 reverts among them), 3 unchanged, 1 error" in again.output
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("No new commits since ")
+    assert "empty" not in again.output and "binary" not in again.output
+
+    r.commit("2025-03-07T13:00:00Z", {"a.txt": "Three.\n"})
+    newer = run(runner, project, str(r.path))
+    assert newer.exit_code == 0, newer.output
+    assert newer.output.startswith("1 commit since ")
+    assert "1 added (0 reverts among them), 0 unchanged, 0 errors" in newer.output
+
+    rescan = run(runner, project, str(r.path), "--rescan")  # the old errors, met again
+    assert rescan.exit_code == 0, rescan.output
+    assert "empty" not in rescan.output and "binary" not in rescan.output
+    assert ("0 added (0 reverts among them), 5 unchanged, 0 errors (2 already reported by "
+            "an earlier run, not repeated)") in rescan.output
+
+    r.commit("2025-03-07T14:00:00Z", {"a.txt": b"\0"})
+    broken = run(runner, project, str(r.path))
+    assert broken.exit_code == 1 and broken.output.count(": binary file") == 1
+
+
+def test_a_project_problem_keeps_the_position(runner: CliRunner, project: Path,
+                                              tmp_path: Path):
+    """An error the user fixes in the project (here a broken _source.yaml) is retried: the
+    position is not saved."""
+    r = Repo(tmp_path / "scraper")
+    r.commit("2025-03-07T10:00:00Z", {"a.txt": "One.\n"})
+    write(project / "content/scraper/_source.yaml", "drop_patterns: ['(']\n")
+    result = run(runner, project, str(r.path))
+    assert result.exit_code == 1
+    assert "position is not saved" in result.output
+    (project / "content/scraper/_source.yaml").unlink()
+    fixed = run(runner, project, str(r.path))
+    assert fixed.exit_code == 0, fixed.output
+    assert "1 added" in fixed.output
 
 
 def test_committed_links_are_not_imported(runner: CliRunner, project: Path, tmp_path: Path):
@@ -215,3 +264,33 @@ def test_a_path_chooses_the_whole_history_of_its_file(runner: CliRunner, project
     found = articles(project)
     assert sorted(found) == ["paper/story", "scraper/bbc"]  # its first name, all 3 versions
     assert len(found["scraper/bbc"].versions) == 3
+
+
+def test_what_is_skipped_is_said_and_repository_files_are_left_out(
+        runner: CliRunner, project: Path, tmp_path: Path):
+    r = Repo(tmp_path / "site-scraper")
+    r.commit("2025-03-07T10:00:00Z", {
+        "README.md": "# Scraper\n\nScrapes hourly.\n", "requirements.txt": "httpx\n",
+        "LICENSE": "MIT\n", ".github/PULL_REQUEST_TEMPLATE.md": "Describe it.\n",
+        "docs/readme.txt": "About.\n", "news/story.md": "# Story\n\nText.\n",
+        "hn.json": "[]\n", "photo.png": b"\x89PNG\0", "scrape.py": "print()\n"})
+    result = run(runner, project, str(r.path))
+    assert result.exit_code == 0, result.output
+    assert sorted(articles(project)) == ["paper/story", "site-scraper/story"]
+    lines = result.output.splitlines()
+    assert lines[1] == ("Skipped 3 files that are not text, Markdown or HTML by their suffix: "
+                        "hn.json, photo.png, scrape.py (--format reads every file as one of "
+                        "those; --id FIELD imports a JSON or CSV file item by item)")
+    assert lines[2] == ("Left out 5 repository files, not articles: "
+                        ".github/PULL_REQUEST_TEMPLATE.md, LICENSE, README.md, docs/readme.txt, "
+                        "requirements.txt (name one as a PATH to import it)")
+
+    named = run(runner, project, str(r.path), "README.md", "--source", "meta")
+    assert named.exit_code == 0, named.output
+    assert "meta/README" in articles(project)
+
+    data = run(runner, project, str(r.path), "hn.json", "--source", "hn")
+    assert data.exit_code == 1
+    assert data.output == (
+        "Error: hn.json is not a text, Markdown or HTML file by its suffix: give --id FIELD "
+        "to import a JSON or CSV file item by item, or --format to read it as one of those\n")

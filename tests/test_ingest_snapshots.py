@@ -148,3 +148,17 @@ def test_links_out_of_the_folder_are_not_imported(runner: CliRunner, project: Pa
     assert [v.body for v in story.versions] == ["First.\n"]  # the inside link: unchanged
     texts = "".join(p.read_text() for p in (project / "content").rglob("*.md"))
     assert "root:" not in texts and "Outside" not in texts
+
+
+def test_older_snapshots_say_that_stored_versions_are_renumbered(runner: CliRunner,
+                                                                  project: Path, tmp_path: Path):
+    folder = tmp_path / "paper"
+    write(folder / "story/2025-03-07T11-00-00Z.txt", "Earlier.\n")
+    write(folder / "story/2025-03-07T12-00-00Z.txt", "Earlier still changed.\n")
+    write(folder / "other/2025-03-07T11-00-00Z.txt", "Elsewhere.\n")
+    result = run_import(runner, project, str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        "Note: 2 of the added versions are older than versions stored before: those were "
+        "renumbered, so links to their pages (vN/) and diffs now lead to other versions.")
+    assert "Note:" not in run_import(runner, project, str(folder)).output

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import feedparser
 import pytest
 from rich.console import Console
 
@@ -109,6 +110,30 @@ def test_serves_the_built_site_with_live_reload_injected(project: Path, serve) -
     assert "location.reload()" in body
 
 
+def test_feeds_and_sitemap_work_in_the_preview(project: Path, serve) -> None:
+    """Without base_url a published build has no feeds; the preview knows its own address
+    and uses it, so feeds, the sitemap and the pages' feed links work in it."""
+    site = serve(project)
+    base = site.preview.url
+    status, headers, body = site.get("/feed.atom")
+    assert status == 200 and headers["content-type"] == "application/atom+xml"
+    feed = feedparser.parse(body)
+    assert not feed.bozo and feed.entries
+    for entry in feed.entries:
+        assert entry.link.startswith(base)
+        path = "/" + entry.link.removeprefix(base)
+        assert site.get(path)[0] == 200, path
+    assert site.get("/paper/story/feed.rss")[0] == 200
+    status, _, sitemap = site.get("/sitemap.xml")
+    assert status == 200 and f"<loc>{base}paper/story/</loc>" in sitemap
+    page = site.text("/paper/story/")
+    assert 'type="application/atom+xml"' in page and "Atom feed</a>" in page
+    log = site.log.getvalue()
+    assert "Warning: base_url is not set" not in log
+    assert (f"Feeds, sitemap.xml and canonical links use the preview's address, {base}; "
+            "a build for publishing needs base_url") in log
+
+
 def test_sitegen_build_output_has_no_preview_script(project: Path, serve) -> None:
     from sitegen.build import build
 
@@ -175,7 +200,7 @@ def test_edit_add_and_delete_content(project: Path, serve) -> None:
     shutil.rmtree(project / "content/paper/other")
     wait_for(lambda: site.get("/paper/other/")[0] == 404, "the deleted article to go")
     assert "A new article" not in site.text("/")
-    assert site.log.getvalue().count("Warning: base_url is not set") == 1  # not every build
+    assert site.log.getvalue().count("Feeds, sitemap.xml and canonical links use") == 1
 
 
 def test_a_burst_of_files_is_one_rebuild(project: Path, serve) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import sys
 
@@ -34,6 +35,17 @@ class Group(click.Group):
         module, name = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(f"sitegen.cli.{module}"), name)
         return command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        # click suggests close names only among commands it has loaded, and these load on
+        # demand: a mistyped name is matched against the table here.
+        name = args[0]
+        if name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            close = difflib.get_close_matches(name.replace("_", "-"), COMMANDS, n=1)
+            if close:
+                ctx.fail(f"No such command {name!r}. Did you mean {close[0]!r}?")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:

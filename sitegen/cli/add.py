@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -13,8 +13,11 @@ from sitegen.content.frontmatter import parse_time
 from sitegen.errors import SitegenError
 from sitegen.ingest.extract import FORMATS, InputError, front_matter, guess_format
 from sitegen.ingest.session import Candidate, Session
-from sitegen.ingest.times import file_stem, now, parse_fetched
+from sitegen.ingest.times import file_stem, iso, now, parse_fetched
+from sitegen.render.helpers import plural
 from sitegen.terminal import Terminal
+
+FUTURE_SLACK = timedelta(minutes=1)  # clocks disagree a little
 
 
 def _text(value: object) -> str | None:
@@ -88,6 +91,8 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
         fetched = now()
         if (project / "content" / source / article / f"{file_stem(fetched)}.md").exists():
             fetched = datetime.now(UTC)  # a second add within the second: keep them apart
+    else:
+        warn_if_future(fetched)
     session = Session(project, title_fallback=False)
     outcome = session.offer(source, article, Candidate(origin, fetched, data, kind, title, url))
     if outcome.kind in ("error", "skipped"):  # an error page: nothing stored, say so
@@ -95,4 +100,30 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
     message = outcome.message[0].upper() + outcome.message[1:]
     if outcome.kind == "unchanged":
         message += "; nothing written"
-    Terminal().print(message + ".", markup=False)
+    out = Terminal()
+    out.print(message + ".", markup=False)
+    if outcome.renumbered and outcome.number is not None:
+        out.print(renumbering_note(outcome.number, outcome.renumbered), markup=False)
+
+
+def renumbering_note(number: int, moved: int) -> str:
+    """What inserting version ``number`` before ``moved`` stored versions did to them."""
+    last = number + moved - 1
+    if moved == 1:
+        change = (f"which is renumbered: version {number} is now version {number + 1}, so "
+                  f"links to its page (v{number}/) and to the diffs that include it")
+    else:
+        change = (f"which are renumbered: versions {number}-{last} are now versions "
+                  f"{number + 1}-{last + 1}, so links to their pages (v{number}/ to v{last}/) "
+                  "and to the diffs that include them")
+    return (f"Note: it is older than {plural(moved, 'stored version')}, {change} now lead to "
+            "other versions.")
+
+
+def warn_if_future(fetched: datetime) -> None:
+    """A capture time ahead of the clock is most often a wrong date or zone."""
+    current = datetime.now(UTC)
+    if fetched > current + FUTURE_SLACK:
+        Terminal(stderr=True).print(
+            f"Warning: the capture time {iso(fetched)} is in the future (now {iso(now())}); "
+            "it is stored as given: check the date and the time zone.", markup=False)

@@ -6,6 +6,12 @@ streams the changed blobs. Each file is followed as an identity across renames a
 its first path, so a renamed file stays one article. Where the walk ended is kept in
 ``.sitegen-cache/import-git/<source>.json``: the next run reads only newer commits. The file
 is a cache: without it the whole history is read again, and that adds nothing already there.
+
+A file that cannot be imported (binary, emptied, no text) stays so in every later run, so
+its error is reported once: it is kept in the same file, the position is saved all the same,
+and a later run that meets it again (``--rescan``) counts it without failing. Only an error
+the project causes (a broken ``_source.yaml``, a failed write) keeps the position, so that
+the commits are read again once it is fixed.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.errors import SitegenError
+from sitegen.ingest import records
 from sitegen.ingest.extract import SUFFIXES
-from sitegen.ingest.session import Candidate, Outcome, Session
+from sitegen.ingest.session import Candidate, Outcome, Session, Tally
 
 STATE_FORMAT = 1
+RECORDS = "records"  # the format of a data file read item by item (--id)
 _REGULAR = {b"100644", b"100755"}  # symlinks (120000) and submodules (160000) are not text
 _GIT_CONFIG = ["-c", "log.showSignature=false", "-c", "diff.relative=false",
                "-c", "core.quotePath=false"]
@@ -120,10 +128,30 @@ class GitPlan:
     live: dict[str, _File]
     gone: dict[str, _File]
     unmatched: list[str]  # PATH arguments that matched no file
+    unknown: list[str]  # files left out for their suffix (their latest paths)
+    meta: list[str]  # repository files left out (README, requirements.txt, ...)
+    chosen: list[_File]  # the files imported
+    items: records.Items | None = None  # after an import of a data file: what it read
 
 
 def _matches(path: str, wanted: list[str]) -> bool:
     return not wanted or any(path == w or path.startswith(w + "/") for w in wanted)
+
+
+# The repository's own files, not scraped articles: left out unless a PATH names one. At
+# the top of the repository; a README anywhere; anything in a hidden folder (.github/).
+_META = re.compile(r"(readme|licen[cs]e|copying|notice|authors|contributors|contributing|"
+                   r"changelog|changes|code_of_conduct|security|requirements([-_.].*)?)"
+                   r"(\.[^./]*)?", re.IGNORECASE)
+_README = re.compile(r"readme(\.[^./]*)?", re.IGNORECASE)
+
+
+def is_meta(path: str) -> bool:
+    """README.md, requirements.txt, LICENSE, .github/PULL_REQUEST_TEMPLATE.md, ..."""
+    *folders, name = path.split("/")
+    if any(f.startswith(".") for f in path.split("/")) or _README.fullmatch(name):
+        return True
+    return not folders and bool(_META.fullmatch(name))
 
 
 def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> GitPlan:
@@ -160,8 +188,26 @@ def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> 
             if not (moved and old_blob == blob):  # a pure rename changes no text
                 item.changes.append((n, path, blob))
 
-    chosen = [f for f in files if f.fmt and (f.article or any(_matches(p, wanted)
-                                                                for p in f.paths))]
+    chosen: list[_File] = []
+    unknown: list[str] = []
+    meta: list[str] = []
+    for item in files:
+        if not item.article and not any(_matches(p, wanted) for p in item.paths):
+            continue
+        if item.article or any(p in wanted for p in item.paths):
+            pass  # imported before, or named: whatever it is
+        elif all(is_meta(p) for p in item.paths):
+            meta.append(item.paths[-1])
+            continue
+        if not item.fmt:
+            named = [w for w in wanted if w in item.paths]
+            if named:
+                raise GitError(f"{named[0]} is not a text, Markdown or HTML file by its "
+                               "suffix: give --id FIELD to import a JSON or CSV file item by "
+                               "item, or --format to read it as one of those")
+            unknown.append(item.paths[-1])
+            continue
+        chosen.append(item)
     used = {f.article for f in files if f.article}
     for item in chosen:
         if item.article is None:
@@ -176,7 +222,8 @@ def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> 
                 sorted(((n, f, p, b) for f in chosen for n, p, b in f.changes),
                        key=lambda v: v[0])]
     unmatched = [w for w in wanted if not any(_matches(p, [w]) for f in files for p in f.paths)]
-    return GitPlan(head, since, versions, live, gone, unmatched if since is None else [])
+    return GitPlan(head, since, versions, live, gone, unmatched if since is None else [],
+                   sorted(unknown), sorted(meta), chosen)
 
 
 def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes]:
@@ -214,8 +261,12 @@ def _state_file(project: Path, source: str) -> Path:
     return project / ".sitegen-cache" / "import-git" / f"{source}.json"
 
 
-def _state_key(roots: str, wanted: list[str], fmt: str | None) -> str:
-    return json.dumps([roots, sorted(wanted), fmt])
+def _state_key(roots: str, wanted: list[str], fmt: str | None,
+               fields: records.Fields | None) -> str:
+    parts: list[object] = [roots, sorted(wanted), fmt]
+    if fields:
+        parts.append([fields.id, fields.title, list(fields.text)])
+    return json.dumps(parts)
 
 
 def load_state(project: Path, source: str, key: str) -> dict | None:
@@ -227,7 +278,8 @@ def load_state(project: Path, source: str, key: str) -> dict | None:
         return None  # no state, or not one this version wrote: read the whole history
 
 
-def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan) -> None:
+def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan,
+               errors: list[str]) -> None:
     file = _state_file(project, source)
     try:
         data = json.loads(file.read_text("utf-8"))
@@ -239,6 +291,7 @@ def save_state(project: Path, source: str, key: str, repo: Path, result: GitPlan
         "repo": str(repo), "head": result.head,
         "files": {p: f.article for p, f in sorted(result.live.items()) if f.article},
         "gone": {p: f.article for p, f in sorted(result.gone.items()) if f.article},
+        "errors": sorted(errors),
     }
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_suffix(".tmp")
@@ -271,30 +324,66 @@ def relative_paths(root: Path, paths: list[str]) -> list[str]:
 
 
 def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str | None, *,
-        rescan: bool = False, started: Callable[[int], None] = lambda _: None,
-        report: Callable[[Outcome], None] = lambda _: None) -> GitPlan:
-    """Import the history of ``wanted`` in ``repo`` into ``source``."""
+        fields: records.Fields | None = None, rescan: bool = False,
+        started: Callable[[int], None] = lambda _: None,
+        report: Callable[[Outcome | None, int], None] = lambda _o, _n: None) -> GitPlan:
+    """Import the history of ``wanted`` in ``repo`` into ``source``: each file as an
+    article, or with ``fields``, the one data file chosen as an article per item.
+    ``started`` is given the number of file versions to read; ``report`` each outcome and
+    how many of those versions it finished."""
     try:
         roots = git(repo, "rev-list", "--max-parents=0", "HEAD").decode().split()
     except GitError:
         raise GitError(f"{repo} has no commits to import") from None
-    key = _state_key(" ".join(sorted(roots)), wanted, fmt)
-    state = None if rescan else load_state(session.project, source, key)
+    key = _state_key(" ".join(sorted(roots)), wanted, fmt, fields)
+    saved = load_state(session.project, source, key)
+    state = None if rescan else saved
     if state and state.get("head"):
         try:
             git(repo, "merge-base", "--is-ancestor", state["head"], "HEAD")
         except GitError:
             state = None  # history rewritten: read all of it again
-    result = plan(repo, wanted, fmt, state)
+    result = plan(repo, wanted, RECORDS if fields else fmt, state)
+    if fields and len(result.chosen) > 1:
+        raise GitError(f"--id reads one data file, and {', '.join(wanted)} "
+                       f"{'is' if len(wanted) == 1 else 'are'} {len(result.chosen)} files: "
+                       f"{', '.join(sorted(f.paths[-1] for f in result.chosen))}; name one")
+    tally = session.tally
     for path in result.unmatched:
-        session.tally.errors.append(f"{path}: no file in the history of {repo} matches it")
+        tally.errors.append(f"{path}: no file in the history of {repo} matches it")
     started(len(result.versions))
     blobs = _blobs(repo, [blob for _c, _f, _p, blob in result.versions])
+    items = records.Items(session, source, fields, report) if fields else None
     for (commit, item, path, _blob), data in zip(result.versions, blobs, strict=True):
         assert item.article is not None and item.fmt is not None
         origin = f"{repo.name}:{path}@{commit.sha[:12]}"
-        report(session.offer(source, item.article, Candidate(
-            origin, commit.time, data, item.fmt, extra={"commit": commit.sha})))
-    if not session.tally.errors:
-        save_state(session.project, source, key, repo, result)
+        if items is None:
+            report(session.offer(source, item.article, Candidate(
+                origin, commit.time, data, item.fmt, extra={"commit": commit.sha})), 1)
+            continue
+        try:
+            items.add(origin, commit.sha, commit.time, data, records.kind_of(path))
+        except records.RecordsError as exc:
+            raise GitError(f"{origin}: {exc}") from None
+    if items is not None:
+        items.finish(result.chosen[0].paths[0] if result.chosen else "")
+        result.items = items
+    known = _settle_errors(tally, repo.name, saved, whole=result.since is None)
+    if not tally.retry:
+        save_state(session.project, source, key, repo, result, known)
     return result
+
+
+def _settle_errors(tally: Tally, repo_name: str, saved: dict | None, *, whole: bool
+                   ) -> list[str]:
+    """Leave in ``tally.errors`` only the errors no earlier run reported, and count the
+    others in ``tally.repeated``; what the next run is to count as reported: the errors
+    found, and, unless the whole history was read, the earlier ones too. They are kept
+    without the repository's folder name, which a new clone may change."""
+    known = set((saved or {}).get("errors") or [])
+    found = [(line, tally.same.get(line) or line.removeprefix(f"{repo_name}:"))
+             for line in tally.errors]
+    tally.errors = [line for line, name in found if name not in known]
+    tally.repeated = len(found) - len(tally.errors)
+    names = {name for _line, name in found}
+    return sorted(names if whole else names | known)

@@ -41,6 +41,8 @@ class Candidate:
     title: str | None = None  # given by the user or by meta.json; wins over the input's own
     url: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # more front matter, e.g. commit
+    body: str | None = None  # a Markdown body made already (an item of a data file): used as
+    # it is, instead of converting ``data``, and it may be empty
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class Outcome:
     path: str | None = None  # project-relative: the file written, or the identical one
     number: int | None = None  # that file's version number (from 0, in fetched order)
     reverts_to: int | None = None  # for a revert: the number of the version it repeats
+    # Added before this many versions stored before the run: their numbers, and with them
+    # their permalinks (vN/, diff/M-N/), went up by one.
+    renumbered: int = 0
+    # An error caused by the project, not by the input (a broken _source.yaml or stored
+    # version, a failed write): fixing the project and importing again brings the version in.
+    retry: bool = False
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
@@ -67,10 +75,17 @@ class Tally:
     skipped: list[str] = field(default_factory=list)  # error pages, said once each
     errors: list[str] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
+    retry: int = 0  # errors caused by the project (Outcome.retry), counted in ``errors`` too
+    repeated: int = 0  # errors an earlier run reported, not in ``errors`` (import-git)
+    renumbering: int = 0  # versions added before versions stored earlier (Outcome.renumbered)
+    # What makes an error the same as one reported before, where it is not its line: the
+    # kind of a problem that recurs in many items (import-git --id), whatever its count.
+    same: dict[str, str] = field(default_factory=dict)
 
     def count(self, outcome: Outcome) -> None:
         if outcome.kind == "error":
             self.errors.append(str(outcome))
+            self.retry += outcome.retry
             return
         if outcome.kind == "skipped":
             self.skipped.append(str(outcome))
@@ -79,6 +94,7 @@ class Tally:
         if outcome.kind == "added":
             self.added += 1
             self.reverts += outcome.reverts_to is not None
+            self.renumbering += outcome.renumbered > 0
         else:
             self.unchanged += 1
 
@@ -91,6 +107,7 @@ class _Stored:
     path: str
     error_page: bool = False  # stored before error pages were skipped: not a title to keep
     url: str | None = None
+    new: bool = False  # written by this run
 
 
 class ArticleState:
@@ -177,11 +194,12 @@ class ArticleState:
         text = render(title, fetched, body, fields)
         path = write_version(self.project, self.folder, title, fetched, text).as_posix()
         url = str(fields["url"]) if fields.get("url") else None
-        self.versions.insert(i, _Stored(fetched, key, title, path, url=url))
+        self.versions.insert(i, _Stored(fetched, key, title, path, url=url, new=True))
         self.times.insert(i, fetched)
+        moved = sum(not v.new for v in self.versions[i + 1 :])
         revert = f", a revert to version {older}" if older is not None else ""
         return Outcome("added", "", where, f"added {path} (version {i}{revert})", path, i,
-                       older)
+                       older, renumbered=moved)
 
 
 class Session:
@@ -202,6 +220,7 @@ class Session:
         self.tally = Tally()
         self._rules: dict[str, tuple[SourceMeta, str | None]] = {}
         self._articles: dict[str, ArticleState] = {}
+        self._folders: dict[str, Path] = {}  # source/article: its folder, checked once
 
     def rules(self, source: str) -> tuple[SourceMeta, str | None]:
         """The source's _source.yaml, and its first problem if it has any."""
@@ -223,19 +242,26 @@ class Session:
     def _offer(self, source: str, article: str, candidate: Candidate) -> Outcome:
         where = f"{source}/{article}"
 
-        def error(message: str) -> Outcome:
-            return Outcome("error", "", where, message)
+        def error(message: str, retry: bool = False) -> Outcome:
+            return Outcome("error", "", where, message, retry=retry)
 
         rules, problem = self.rules(source)
         if problem:
-            return error(f"not imported: fix {problem}")
+            return error(f"not imported: fix {problem}", retry=True)
+        folder = self._folders.get(where)
+        if folder is None:
+            try:
+                folder = self._folders[where] = article_folder(self.content, source, article)
+            except StoreError as exc:
+                return error(str(exc), retry=True)
         try:
-            folder = article_folder(self.content, source, article)
-            extracted: Extracted = convert(candidate.data, candidate.fmt)
-        except (InputError, StoreError) as exc:
+            extracted: Extracted = (Extracted(normalise.clean(candidate.body))
+                                    if candidate.body is not None
+                                    else convert(candidate.data, candidate.fmt))
+        except InputError as exc:
             return error(str(exc))
         body = normalise.body(extracted.body, rules)
-        if not body:
+        if not body and candidate.body is None:
             return error(f"nothing is left once the page chrome named in content/{source}/"
                          f"{SOURCE_FILE} is dropped")
         reason = errorpage.error_page(body, candidate.title, extracted.title)
@@ -248,7 +274,7 @@ class Session:
         state = self._articles[key]
         if state.broken:
             return error(f"not added to {where}: its stored versions must load first: "
-                         f"{state.broken}")
+                         f"{state.broken}", retry=True)
         title = normalise.clean_title(candidate.title or "") or extracted.title \
             or state.title_at(candidate.fetched) or (article if self.title_fallback else "")
         if not title:
@@ -259,4 +285,4 @@ class Session:
         try:
             return state.offer(where, title, body, candidate.fetched, fields)
         except (StoreError, OSError) as exc:
-            return error(f"not written: {exc}")
+            return error(f"not written: {exc}", retry=True)

@@ -3,6 +3,10 @@
 Colours come from the stylesheet (classes, not inline styles), so the charts follow the
 light and dark themes. Each chart has a title and a description for screen readers, and a
 visible caption that says the same in words.
+
+The charts have no viewBox: they are as wide as the page and a fixed number of pixels high,
+with positions along time given in percent. Scaled to a phone instead, their labels would
+shrink to a third of their size (5 px at 390 px wide).
 """
 
 from __future__ import annotations
@@ -59,10 +63,10 @@ def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
         buckets[key][1] += changes
         first_with_events.setdefault(key, day)
     peak = max(sum(v) for v in buckets.values()) or 1
-    width, height, top, bottom = 720, 150, 16, 22
+    height, top, bottom = 150, 18, 24
     plot = height - top - bottom
-    slot = width / len(buckets)
-    bar = max(1.0, slot * 0.8)
+    slot = 100 / len(buckets)  # percent of the width
+    bar = slot * 0.8
     total_changes = sum(c for _, c in activity.values())
     total_first = sum(f for f, _ in activity.values())
     busiest = max(activity, key=lambda d: (sum(activity[d]), -d.toordinal()))
@@ -71,12 +75,12 @@ def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
                f" the busiest day was {_day_text(busiest)} with "
                f"{plural(sum(activity[busiest]), 'stored version')}.")
     parts = [Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
-                    'viewBox="0 0 {} {}" width="100%" aria-labelledby="{}-title {}-desc">'
-                    ).format(width, height, chart_id, chart_id),
+                    'width="100%" height="{}" aria-labelledby="{}-title {}-desc">'
+                    ).format(height, chart_id, chart_id),
              Markup('<title id="{}-title">Stored versions per {}</title>').format(chart_id, kind),
              Markup('<desc id="{}-desc">{}</desc>').format(chart_id, summary),
-             Markup('<line class="chart-axis" x1="0" y1="{0}" x2="{1}" y2="{0}"/>').format(
-                 height - bottom, width)]
+             Markup('<line class="chart-axis" x1="0" y1="{0}" x2="100%" y2="{0}"/>').format(
+                 height - bottom)]
     for i, (key, (firsts, changes)) in enumerate(buckets.items()):
         if firsts + changes == 0:
             continue
@@ -89,19 +93,19 @@ def activity_svg(activity: dict[date, tuple[int, int]], scope_url: str,
         href = link(urls.day(scope_url, first_with_events[key]))
         parts.append(Markup('<a href="{}"><title>{}</title>').format(href, label))
         if changes:
-            parts.append(Markup('<rect class="chart-changes" x="{:.1f}" y="{:.1f}" '
-                                'width="{:.1f}" height="{:.1f}"/>').format(x, y_changes, bar,
-                                                                          h_changes))
+            parts.append(Markup('<rect class="chart-changes" x="{:.2f}%" y="{:.1f}" '
+                                'width="{:.2f}%" height="{:.1f}"/>').format(x, y_changes, bar,
+                                                                           h_changes))
         if firsts:
-            parts.append(Markup('<rect class="chart-first" x="{:.1f}" y="{:.1f}" '
-                                'width="{:.1f}" height="{:.1f}"/>').format(
+            parts.append(Markup('<rect class="chart-first" x="{:.2f}%" y="{:.1f}" '
+                                'width="{:.2f}%" height="{:.1f}"/>').format(
                                     x, y_changes - h_firsts, bar, h_firsts))
         parts.append(Markup("</a>"))
     parts.append(Markup('<text class="chart-label" x="0" y="{}">{}</text>').format(
         height - 5, _day_text(first_day)))
-    parts.append(Markup('<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>')
-                 .format(width, height - 5, _day_text(last_day)))
-    parts.append(Markup('<text class="chart-label" x="0" y="11">{} a {} at most</text>').format(
+    parts.append(Markup('<text class="chart-label" x="100%" y="{}" text-anchor="end">{}</text>')
+                 .format(height - 5, _day_text(last_day)))
+    parts.append(Markup('<text class="chart-label" x="0" y="12">{} a {} at most</text>').format(
         f"{peak:,}", kind))
     parts.append(Markup("</svg>"))
     caption = Markup('<figcaption class="chart-caption">{}</figcaption>').format(summary)
@@ -116,7 +120,7 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
     to the version page)."""
     if len(versions) < 2:
         return Markup("")
-    width, height, pad = 720, 96, 14
+    height = 96
     start = versions[0].fetched.timestamp()
     span = max(1.0, versions[-1].fetched.timestamp() - start)
     biggest = max((v.words_changed for v in versions), default=1) or 1
@@ -124,7 +128,7 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
     # Plain strings, not Markup.format (one of these per article page, and format is slow):
     # every text is escaped with markupsafe's escape; the rest are numbers and fixed words.
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" '
-             f'viewBox="0 0 {width} {height}" width="100%" aria-labelledby="timeline-title '
+             f'width="100%" height="{height}" aria-labelledby="timeline-title '
              f'timeline-desc">']
     counts = {k: sum(1 for v in versions[1:] if v.significance == k)
               for k in ("major", "minor", "cosmetic", "none")}
@@ -138,13 +142,12 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
     parts.append('<title id="timeline-title">Edit timeline</title>')
     parts.append(f'<desc id="timeline-desc">{desc}</desc>')
     for name, y in rows.items():
-        parts.append(f'<line class="chart-axis timeline-{name}" x1="{pad}" y1="{y}" '
-                     f'x2="{width - pad}" y2="{y}"/>')
-    parts.append(f'<text class="chart-label" x="{pad}" y="12">changes</text>')
-    parts.append(f'<text class="chart-label" x="{pad}" y="{rows["cosmetic"] - 8}">cosmetic'
-                 '</text>')
+        parts.append(f'<line class="chart-axis timeline-{name}" x1="0" y1="{y}" '
+                     f'x2="100%" y2="{y}"/>')
+    parts.append('<text class="chart-label" x="0" y="12">changes</text>')
+    parts.append(f'<text class="chart-label" x="0" y="{rows["cosmetic"] - 9}">cosmetic</text>')
     for v in versions:
-        x = pad + (width - 2 * pad) * (v.fetched.timestamp() - start) / span
+        x = 100 * (v.fetched.timestamp() - start) / span  # percent of the width
         if v.number == 0:
             href, kind, y, r = link(urls.version(source, article, 0)), "first", rows["change"], 4
             label = f"Version 0, first seen {_day_text(v.fetched.date())}"
@@ -157,7 +160,7 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
             label = (f"Version {v.number}, {_day_text(v.fetched.date())}: {kind} change, "
                      f"{plural(v.words_added, 'word')} added, {v.words_removed:,} removed")
         parts.append(f'<a href="{escape(href)}"><title>{escape(label)}</title><circle '
-                     f'class="mark mark-{escape(kind)}" cx="{x:.1f}" cy="{y}" r="{r:.1f}"/></a>')
+                     f'class="mark mark-{escape(kind)}" cx="{x:.2f}%" cy="{y}" r="{r:.1f}"/></a>')
     parts.append("</svg>")
     return Markup(f'<figure class="chart-figure">{"".join(parts)}'
                   f'<figcaption class="chart-caption">{desc}</figcaption></figure>')

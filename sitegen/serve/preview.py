@@ -3,7 +3,10 @@
 The site is built into a temporary folder the session owns (as ``mkdocs serve`` does), so
 previewing never replaces the ``site/`` a user built for publishing, and stopping removes it.
 Rebuilds go through :func:`sitegen.build.build`, the same code as ``sitegen build``: what
-the preview shows is what would be published. ``build()`` finds what changed itself, from
+the preview shows is what would be published, with one difference: ``base_url`` is the
+preview's own address (as ``mkdocs serve`` does with ``site_url``), so that feeds, the
+sitemap and canonical links, which need an absolute address, work in the preview whether or
+not ``base_url`` is set. ``build()`` finds what changed itself, from
 content hashes (the build cache, ``.sitegen-cache/``, keeps a record per output folder), so a
 rebuild after an edit re-renders only the pages that edit reaches; the changed paths are used
 only to say in the terminal what is being rebuilt.
@@ -24,6 +27,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sitegen.build import BuildResult, build
+from sitegen.config import load_config
 from sitegen.errors import BuildError, SitegenError
 from sitegen.render.helpers import plural
 from sitegen.serve.livereload import Status
@@ -96,6 +100,12 @@ class Preview:
     def start(self) -> None:
         """Watch first (a save during the first build is not lost), then build once."""
         self.watcher.start()
+        config, problems = load_config(self.project)
+        if not problems and not config.base_url:
+            self.console.print(
+                f"Feeds, sitemap.xml and canonical links use the preview's address, {self.url}; "
+                "a build for publishing needs base_url in sitegen.yaml (or sitegen build "
+                "--base-url) to have them.", markup=False)
         self.rebuild(None)
         self.debouncer.start()
 
@@ -115,7 +125,7 @@ class Preview:
         try:
             # build() finds what changed itself, from content hashes (.sitegen-cache/);
             # the error page is cleared just before the new output is put in place.
-            result = build(self.project, self.output, search=self.search,
+            result = build(self.project, self.output, base_url=self.url, search=self.search,
                            on_publish=self.status.clearing)
         except BuildError as exc:
             lines = [str(p) for p in exc.problems]
