@@ -344,9 +344,9 @@ def test_one_of_anything_is_singular_in_charts_and_feeds() -> None:
     assert "minor change, 1 word added, 0 removed" in timeline
     old = Version(0, "a.md", when[0], "A", "One.\n\nTwo.\n\nThree.\n\nFour.\n\nFive.\n")
     new = Version(1, "b.md", when[1], "A", "One.\n\nTwo!\n\nThree.\n\nFour.\n\nFive.\n")
-    assert "Read the whole text (1 more paragraph)" in _first_seen(old, "x")
+    assert "Read the whole text (1 more paragraph)" in _first_seen(old, "x", UTC)
     assert "(4 unchanged paragraphs not shown here)" in _change(
-        diff_versions(old, new), old, new, "x")
+        diff_versions(old, new), old, new, "x", UTC)
     one = Version(1, "b.md", when[1], "A", "One!\n\nTwo.\n")
     assert "(1 unchanged paragraph not shown here)" in _change(
-        diff_versions(Version(0, "a.md", when[0], "A", "One.\n\nTwo.\n"), one), old, one, "x")
+        diff_versions(Version(0, "a.md", when[0], "A", "One.\n\nTwo.\n"), one), old, one, "x", UTC)
