@@ -107,7 +107,8 @@ def _change(diff: Diff, old: Version, new: Version, link: str, zone: tzinfo) -> 
         note.append(plural(unchanged, "unchanged paragraph"))
     listed = ", ".join(note[:-1]) + " and " + note[-1] if len(note) > 1 else "".join(note)
     shown = f" ({listed} not shown here)" if note else ""
-    parts.append(f'<p><a href="{escape(link)}">See the full diff{escape(shown)}</a></p>')
+    parts.append(f'<p><a href="{escape(link)}">See the change in the archive'
+                 f"{escape(shown)}</a></p>")
     return "".join(parts)
 
 
@@ -126,7 +127,7 @@ def entries(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], D
         else:
             old = article.versions[n - 1]
             diff = diffs[(n - 1, n)]
-            path = urls.diff(article.source, article.id, n - 1, n)
+            path = urls.change(article.source, article.id, n)
             content = _change(diff, old, version, base + path, zone)
             previous = old.title if old.title != version.title else None
             significance = diff.significance
@@ -155,14 +156,17 @@ class _Rss(feedgenerator.Rss201rev2Feed):
 
 def feed_files(config: Config, name: str, title: str, description: str, page: str,
                items: Iterable[Entry], fallback: datetime = EPOCH, *,
-               with_source: bool = False) -> dict[str, bytes]:
-    """``<name>.atom`` and ``<name>.rss`` (site-relative paths) holding ``items``, newest
-    first as given."""
+               with_source: bool = False, formats: tuple[str, ...] = ("atom", "rss")
+               ) -> dict[str, bytes]:
+    """``<name>.atom`` and ``<name>.rss`` (site-relative paths; only those of ``formats``)
+    holding ``items``, newest first as given."""
     assert config.base_url, "feeds need base_url"
     base = config.base_url
     items = list(items)
     files = {}
     for suffix, kind in (("atom", _Atom), ("rss", _Rss)):
+        if suffix not in formats:
+            continue
         # Atom's subtitle is text; RSS's channel description is read as HTML.
         about = description if suffix == "atom" else str(escape(description))
         feed = kind(title=title, link=base + page, description=about,

@@ -87,10 +87,9 @@ def entries_blob(folder: Path, record: ArticleRecord) -> Path:
 
 
 def pairs(count: int) -> list[tuple[int, int]]:
-    """The diffs every article gets: each version against the one before, and the first
-    against the latest when they are not neighbours."""
-    found = [(n - 1, n) for n in range(1, count)]
-    return found + ([(0, count - 1)] if count > 2 else [])
+    """The diffs every article gets: each version against the one before (any other pair
+    is compared in the browser, on the compare page)."""
+    return [(n - 1, n) for n in range(1, count)]
 
 
 def diffs_of(article: Article, name: str, folder: Path | None
@@ -136,7 +135,7 @@ def run(task: Task) -> Outcome:
         return Outcome(record, [], 0)
     written = 0
     diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
-    record.summary = ArticleSummary.of(article, {b: d for (a, b), d in diffs.items() if b == a + 1},
+    record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
                                        task.content_key)
     template_problems: set[Problem] = set()
     for page in article_pages(article, task.source, diffs, record.summary):
@@ -161,7 +160,7 @@ def run(task: Task) -> Outcome:
             settings.config, urls.article(article.source, article.id) + "feed",
             f"{article.title} · {task.source.name}",
             f"Every change to “{article.title}” ({task.source.name}), as sitegen recorded it.",
-            urls.article(article.source, article.id), latest)
+            urls.article(article.source, article.id), latest, formats=("rss",))
         for path, data in files.items():
             sha = digest_bytes(data)
             record.pages[path] = sha

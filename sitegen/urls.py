@@ -36,17 +36,22 @@ def version(source_id: str, article_id: str, number: int) -> str:
     return f"{source_id}/{article_id}/v{number}/"
 
 
-def diff(source_id: str, article_id: str, old: int, new: int) -> str:
-    return f"{source_id}/{article_id}/diff/{old}-{new}/"
+def change(source_id: str, article_id: str, number: int) -> str:
+    """What changed in version ``number`` (from 1): a section of its page. The diff pages
+    that showed it before (``diff/<N-1>-<N>/``) are sent there by 404.html."""
+    return f"{source_id}/{article_id}/v{number}/#changes"
 
 
 def sources() -> str:
     return "sources/"
 
 
-def compare(source_id: str, article_id: str) -> str:
-    """Any two versions compared in the browser (articles with three or more versions)."""
-    return f"{source_id}/{article_id}/compare/"
+def compare(source_id: str, article_id: str, old: int | None = None,
+            new: int | None = None) -> str:
+    """Any two versions compared in the browser (articles with three or more versions),
+    ``old`` against ``new`` if given."""
+    pair = f"?from={old}&to={new}" if old is not None and new is not None else ""
+    return f"{source_id}/{article_id}/compare/{pair}"
 
 
 def search() -> str:

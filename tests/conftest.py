@@ -84,3 +84,9 @@ def browser() -> Iterator[object]:
         instance = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def changes(page: Path) -> str:
+    """The "What changed" section of a version's page."""
+    html = page.read_text()
+    return html[html.index('<section class="changes"'):html.index('<section class="version-text')]

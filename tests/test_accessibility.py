@@ -114,7 +114,7 @@ def _luminance(rgb: tuple[float, ...]) -> float:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_text_contrast(demo: Path, browser, scheme: str) -> None:
-    pages = ["", "bbc/c9wpy9x890wo/", "bbc/c9wpy9x890wo/v1/", "bbc/c9wpy9x890wo/diff/0-1/"]
+    pages = ["", "bbc/c9wpy9x890wo/", "bbc/c9wpy9x890wo/v1/", "bbc/c9wpy9x890wo/compare/"]
     low = []
     with serve(demo, "/") as root:
         context = browser.new_context(color_scheme=scheme)

@@ -150,15 +150,15 @@ def test_day_pages_link_what_changed_in_each_version(synthetic) -> None:
     for key, versions in made.items():
         for n, (when, _) in enumerate(versions[1:], 1):
             day = when.astimezone(ZONE).date()
-            expected[f"archive/{day:%Y/%m/%d}/"].add(f"{key}/diff/{n - 1}-{n}/")
+            expected[f"archive/{day:%Y/%m/%d}/"].add(f"{key}/v{n}/#changes")
     found: dict[str, set[str]] = defaultdict(set)
     for page in site.glob("archive/*/*/*/**/index.html"):
         rel = page.relative_to(site).as_posix().removesuffix("index.html")
         day = re.sub(r"page/\d+/$", "", rel)
         for href in parse(site, rel).hrefs:
             target = resolve(rel, href)
-            if target and re.search(r"/diff/\d+-\d+/$", target):
-                found[day].add(target)
+            if target and href.endswith("/#changes"):
+                found[day].add(target + "#changes")
     assert found == expected
 
 

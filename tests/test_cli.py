@@ -34,9 +34,9 @@ def test_build_prints_a_summary(runner, project: Path) -> None:
     assert result.exit_code == 0, result.output
     files = sum(1 for p in (project / "site").rglob("*") if p.is_file()) - 1  # not the marker
     pages = len(list((project / "site").rglob("*.html")))
-    # home, 404, search, sources, source, article, 2 versions, 1 diff, and for the site and
-    # the source: 3 ranked lists, a date archive, its year, month and day
-    assert pages == 23
+    # home, 404, search, sources, source, article, 2 versions, and for the site and the
+    # source: 3 ranked lists, a date archive, its year, month and day
+    assert pages == 22
     assert result.stdout.startswith(
         f"Built 1 source, 1 article, 2 versions: {pages} pages ({files} files) in ")
     assert result.stdout.splitlines()[1] == (

@@ -1,4 +1,4 @@
-"""The diff pages of the demo archive and their behaviour in a real browser."""
+"""What changed in each version, as its page shows it, and its behaviour in a real browser."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import build
-from tests.conftest import ROOT, version_file, write
+from tests.conftest import ROOT, changes, version_file, write
 from tests.pages_server import serve
 
 BBC = "bbc/c9wpy9x890wo/"
@@ -21,14 +21,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_a_diff_page_for_each_change_and_for_first_against_latest(demo: Path) -> None:
-    pages = sorted(p.parent.name for p in (demo / BBC / "diff").glob("*/index.html"))
-    assert pages == ["0-1", "0-4", "1-2", "2-3", "3-4"]
+def test_each_change_is_on_its_versions_page_and_no_pair_has_a_page_of_its_own(
+        demo: Path) -> None:
+    assert not (demo / BBC / "diff").exists()
     history = (demo / BBC / "index.html").read_text()
-    for pair in ("0-1", "1-2", "2-3", "3-4", "0-4"):
-        assert f'href="diff/{pair}/"' in history
+    for n in range(1, 5):
+        assert f'href="v{n}/#changes"' in history
+        assert 'id="changes"' in (demo / BBC / f"v{n}/index.html").read_text()
+    assert 'id="changes"' not in (demo / BBC / "v0/index.html").read_text()
+    # First against latest: the compare page, preset.
+    assert 'href="compare/?from=0&amp;to=4"' in history
     version = (demo / BBC / "v2/index.html").read_text()
-    assert 'href="../diff/1-2/"' in version and 'href="../diff/2-3/"' in version
+    assert 'href="#changes"' in version and 'href="../v3/#changes"' in version
 
 
 def test_history_shows_size_and_significance(demo: Path) -> None:
@@ -42,19 +46,19 @@ def test_history_shows_size_and_significance(demo: Path) -> None:
 
 
 def test_diff_page_content(demo: Path) -> None:
-    page = (demo / BBC / "diff/0-1/index.html").read_text()
+    page = changes(demo / BBC / "v1/index.html")
     assert "Minor change</span>" in page
     assert '<dd class="diff-headline">Starmer <del>' in page  # the headline change, apart
     assert 'class="diff-sr">[removed: </span>' in page and 'class="diff-sr">[added: </span>' in page
     assert re.search(r'>stop<span class="diff-sr">\]</span></del>', page)
     assert re.search(r'>stopped<span class="diff-sr">\]</span></ins>', page)
-    cosmetic = (demo / BBC / "diff/1-2/index.html").read_text()
+    cosmetic = changes(demo / BBC / "v2/index.html")
     assert "Cosmetic</span>" in cosmetic
 
 
 def test_a_cosmetic_change_says_what_changed_and_marks_it(demo: Path) -> None:
     # 1-2: straight quotes and apostrophes made curly, in 14 of 21 paragraphs.
-    page = (demo / BBC / "diff/1-2/index.html").read_text()
+    page = changes(demo / BBC / "v2/index.html")
     summary = re.search(r'<p class="diff-summary">(.*?)</p>', page, re.S).group(1)
     assert "Cosmetic</span>" in summary
     assert " ".join(summary.split()).endswith("only quotation marks and apostrophes changed")
@@ -66,18 +70,16 @@ def test_a_cosmetic_change_says_what_changed_and_marks_it(demo: Path) -> None:
     assert 'protect <span class="diff-style">“</span>our people' in page
     assert '<span class="diff-style" title="was &quot;">“</span>our people' in page  # inline
     assert '<span class="diff-style">restyled</span></p>' in page  # in the legend
-    # 0-4: the quote-only paragraphs among the real changes are marked too, and the folded
-    # runs say how many of their paragraphs are restyled.
-    first_latest = (demo / BBC / "diff/0-4/index.html").read_text()
-    assert first_latest.count('class="row-equal row-cosmetic"') == 9
-    assert re.search(r"Show \d+ unchanged paragraphs? \(\d+ restyled\)", first_latest)
-    assert "only quotation marks" not in first_latest  # words changed: counted instead
+    # 3-4: the quote-only paragraphs among the real changes are marked too, and the runs
+    # left out say how many of their paragraphs are restyled.
+    latest = changes(demo / BBC / "v4/index.html")
+    assert "only quotation marks" not in latest  # words changed: counted instead
 
 
 def test_move_links_say_where_the_paragraph_went(demo: Path) -> None:
     # 0-1: "UK Defence Secretary..." moved up from the fourth paragraph to the third. Its old
     # place (row b4, old column) links up to its new place (b2), which links back down.
-    page = (demo / BBC / "diff/0-1/index.html").read_text()
+    page = changes(demo / BBC / "v1/index.html")
     links = dict(re.findall(r'<tr id="(b\d+)" class="row-moved".*?<a class="move-link" '
                             r'href="#b\d+">([^<]*)</a>', page, re.DOTALL))
     assert links == {"b4": "moved further up", "b2": "moved here from below"}
@@ -95,27 +97,25 @@ def open_page(browser, url: str, **options):
     return context, page
 
 
-def test_view_switch_is_remembered_and_folding_expands(demo: Path, browser) -> None:
+def test_view_switch_is_remembered(demo: Path, browser) -> None:
     with serve(demo, "/repo/") as root:
-        context, page = open_page(browser, root + BBC + "diff/0-1/")
+        context, page = open_page(browser, root + BBC + "v1/")
         side, inline = page.locator(".view-side"), page.locator(".view-inline")
         assert side.is_visible() and not inline.is_visible()
         page.click("text=Inline")
         assert inline.is_visible() and not side.is_visible()
         assert page.locator(".view-inline ins").first.is_visible()
-        # Long article: folded to the changed paragraphs, with a way to see the rest.
-        hidden_rows = page.locator(".view-inline [data-fold]")
-        assert hidden_rows.count() > 0 and not hidden_rows.first.is_visible()
-        page.locator(".view-inline .fold-open").first.click()
-        assert hidden_rows.first.is_visible()
-        # The choice of view is remembered on the next diff page.
-        page.goto(root + BBC + "diff/3-4/")
+        # Only the changed paragraphs and their context: a line stands for each run left out.
+        gaps = page.locator(".view-inline .fold-gap")
+        assert gaps.count() > 0 and gaps.first.is_visible()
+        assert re.fullmatch(r"\d+ unchanged paragraphs?( \(\d+ restyled\))?",
+                            gaps.first.inner_text())
+        # The choice of view is remembered on the next version's page.
+        page.goto(root + BBC + "v4/")
         assert page.locator(".view-inline").is_visible()
         assert not page.locator(".view-side").is_visible()
         page.click("text=Side by side")
-        page.click("text=Show every paragraph")
-        assert page.locator(".view-side tr[data-fold]").first.is_visible()
-        page.goto(root + BBC + "diff/2-3/")
+        page.goto(root + BBC + "v3/")
         assert page.locator(".view-side").is_visible()
         assert page.errors == []
         context.close()
@@ -135,15 +135,15 @@ def test_hide_cosmetic_changes_is_remembered(demo: Path, browser) -> None:
 
 
 def test_without_javascript_the_table_shows_everything(demo: Path, browser) -> None:
-    """Without script: the whole table, unfolded, each unchanged paragraph once across both
+    """Without script: the table, each unchanged paragraph of context once across both
     columns; the inline view (whose unchanged paragraphs the script copies in) is hidden."""
     with serve(demo, "/") as root:
-        context, page = open_page(browser, root + BBC + "diff/0-1/", java_script_enabled=False)
+        context, page = open_page(browser, root + BBC + "v1/", java_script_enabled=False)
         assert page.locator(".view-side").is_visible()
         assert not page.locator(".view-inline").is_visible()
-        assert page.locator(".view-side tr[data-fold]").first.is_visible()
+        assert page.locator(".view-side tr.fold-gap").first.is_visible()
         same = page.locator(".view-side td.same")
-        assert same.count() > 10 and same.first.is_visible()
+        assert same.count() >= 2 and same.first.is_visible()
         box = same.first.bounding_box()
         table = page.locator(".diff-table").bounding_box()
         assert box["width"] > 0.9 * table["width"]  # across both columns
@@ -153,13 +153,12 @@ def test_without_javascript_the_table_shows_everything(demo: Path, browser) -> N
 
 def test_unchanged_paragraphs_are_sent_once_and_drawn_in_every_view(demo: Path,
                                                                    browser) -> None:
-    """The page holds an unchanged paragraph once; the script puts it in both columns and
-    in the inline view."""
+    """The section holds an unchanged paragraph of context once; the script puts it in both
+    columns and in the inline view."""
     unchanged = "European Commission President Ursula von der Leyen said the move"
-    html = (demo / BBC / "diff/0-1/index.html").read_text()
-    assert html.count(unchanged) == 1
+    assert changes(demo / BBC / "v1/index.html").count(unchanged) == 1
     with serve(demo, "/") as root:
-        context, page = open_page(browser, root + BBC + "diff/0-1/")
+        context, page = open_page(browser, root + BBC + "v1/")
         assert page.locator("td.same, [data-same]").count() == 0  # every one drawn
         row = page.locator("tr.row-equal", has_text=unchanged)
         assert row.locator("td.old").inner_text() == row.locator("td.new").inner_text()
@@ -184,18 +183,20 @@ def _rgb(css: str) -> tuple[float, ...]:
 
 def test_restyled_marks_are_quiet_but_visible(demo: Path, browser) -> None:
     with serve(demo, "/") as root:
-        context, page = open_page(browser, root + BBC + "diff/1-2/")
+        context, page = open_page(browser, root + BBC + "v2/")
         mark = page.eval_on_selector(".view-side td.new .diff-style", "e => { const s = "
                                      "getComputedStyle(e); return [s.textDecorationLine, "
                                      "s.textDecorationStyle, s.backgroundColor]; }")
         assert mark[:2] == ["underline", "dotted"] and mark[2] == "rgba(0, 0, 0, 0)"
         row = page.eval_on_selector(".view-side tr.row-cosmetic td",
                                     "e => getComputedStyle(e).backgroundColor")
+        page.click("text=Inline")
+        assert page.locator(".view-inline .diff-style").first.is_visible()
+        page.click("text=Side by side")
+        page.goto(root + BBC + "v1/")  # v2 changed only quotes: no plain context there
         plain = page.eval_on_selector(".view-side tr.row-equal:not(.row-cosmetic) td",
                                       "e => getComputedStyle(e).backgroundColor")
         assert row != plain
-        page.click("text=Inline")
-        assert page.locator(".view-inline .diff-style").first.is_visible()
         assert page.errors == []
         context.close()
 
@@ -203,7 +204,7 @@ def test_restyled_marks_are_quiet_but_visible(demo: Path, browser) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_removed_and_added_text_do_not_rely_on_colour(demo: Path, browser, scheme: str) -> None:
     with serve(demo, "/") as root:
-        context, page = open_page(browser, root + BBC + "diff/0-1/", color_scheme=scheme)
+        context, page = open_page(browser, root + BBC + "v1/", color_scheme=scheme)
         for tag, line in (("del", "line-through"), ("ins", "underline")):
             style = page.eval_on_selector(
                 f".view-side {tag}", "e => { const s = getComputedStyle(e); return "
@@ -225,11 +226,11 @@ def test_a_revert_is_shown(tmp_path: Path) -> None:
     build(root, tmp_path / "out", search=False)
     history = (tmp_path / "out/s/a/index.html").read_text()
     assert "restores version 0" in history
-    diff = (tmp_path / "out/s/a/diff/1-2/index.html").read_text()
+    diff = changes(tmp_path / "out/s/a/v2/index.html")
     assert "This version restores the text of" in diff
 
 
-def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_diff(demo: Path) -> None:
+def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_change(demo: Path) -> None:
     from xml.etree import ElementTree
 
     history = (demo / BBC / "index.html").read_text()
@@ -238,7 +239,7 @@ def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_diff(demo: Path
     ns = "{http://www.w3.org/2000/svg}"
     links = tree.findall(f"{ns}a")
     assert [a.get("href") for a in links] == [
-        "v0/", "diff/0-1/", "diff/1-2/", "diff/2-3/", "diff/3-4/"]
+        "v0/", "v1/#changes", "v2/#changes", "v3/#changes", "v4/#changes"]
     marks = [a.find(f"{ns}circle") for a in links]
     assert [m.get("class") for m in marks] == [
         "mark mark-first", "mark mark-minor", "mark mark-cosmetic", "mark mark-major",
@@ -249,3 +250,20 @@ def test_the_edit_timeline_has_a_mark_per_version_linking_to_its_diff(demo: Path
     xs = [float(m.get("cx").removesuffix("%")) for m in marks]
     assert xs == sorted(xs)  # along time
     assert tree.find(f"{ns}desc").text.startswith("4 changes between 7 March 2025 and 8 March 2025")
+
+
+def test_old_diff_page_addresses_lead_to_the_change(demo: Path, browser) -> None:
+    """Archives once had a page per change at diff/<A>-<B>/: the 404 page sends a reader
+    who follows an old link to the change on its version's page, or to the compare page."""
+    prefix = "/"  # 404.html links from the site root (base_url's path when it is set)
+    with serve(demo, prefix) as root:
+        context, page = open_page(browser, root + BBC + "diff/2-3/")
+        page.wait_for_url(root + BBC + "v3/#changes")
+        assert page.locator("#changes-title").text_content() == "What changed since version 2"
+        page.goto(root + BBC + "diff/0-4/")
+        page.wait_for_url(root + BBC + "compare/?from=0&to=4")
+        page.goto(root + BBC + "nothing/")
+        assert page.locator("h1").inner_text() == "Page not found"
+        assert page.url == root + BBC + "nothing/"
+        assert page.errors == []
+        context.close()

@@ -28,7 +28,7 @@ def feeds_of(site: Path) -> list[Path]:
 
 def page_for(site: Path, link: str) -> Path:
     assert link.startswith(BASE), link
-    rel = link[len(BASE):]
+    rel = link[len(BASE):].removesuffix("#changes")
     return site / (rel + "index.html" if rel.endswith("/") or not rel else rel)
 
 
@@ -45,10 +45,10 @@ def check_feeds(site: Path, project: Path) -> dict[str, feedparser.FeedParserDic
         assert len(ids) == len(set(ids)), rel
         for entry in feed.entries:
             assert page_for(site, entry.link).is_file(), (rel, entry.link)
-            match = re.search(r"/([^/]+/[^/]+)/(?:v(\d+)|diff/\d+-(\d+))/$", entry.link)
+            match = re.search(r"/([^/]+/[^/]+)/v(\d+)/(#changes)?$", entry.link)
             assert match, entry.link
-            number = match.group(2) or match.group(3)
-            when = fetched[f"{match.group(1)}/v{number}"]
+            assert bool(match.group(3)) == (match.group(2) != "0"), entry.link
+            when = fetched[f"{match.group(1)}/v{match.group(2)}"]
             assert entry.published_parsed[:6] == when.utctimetuple()[:6], (rel, entry.link)
         parsed[rel] = feed
     return parsed
@@ -63,23 +63,23 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_demo_feed_is_valid_and_true(demo: Path) -> None:
     parsed = check_feeds(demo, ROOT)
-    assert len(parsed) == 2 * (1 + 1 + 4 + 4)  # site, headlines, 4 sources, 4 articles
+    # Atom and RSS for the site, its headlines and the 4 sources; RSS for the 4 articles.
+    assert len(parsed) == 2 * (1 + 1 + 4) + 4
     assert len(parsed["feed.atom"].entries) == 11  # every stored version
     bbc = parsed["bbc/c9wpy9x890wo/feed.rss"]
     assert [e.title.split(":")[0].split(" (")[0].split(",")[0] for e in bbc.entries] == [
         "Version 4", "Version 3", "Version 2", "Version 1", "First seen"]
-    assert bbc.entries[0].link == BASE + "bbc/c9wpy9x890wo/diff/3-4/"
-    atom = parsed["bbc/c9wpy9x890wo/feed.atom"]
-    change = atom.entries[1].content[0].value
-    assert "<del>flatly</del>" in change and "See the full diff" in change
-    restyle = atom.entries[2].content[0].value  # 1-2: quotes and apostrophes made curly
+    assert bbc.entries[0].link == BASE + "bbc/c9wpy9x890wo/v4/#changes"
+    change = bbc.entries[1].summary
+    assert "<del>flatly</del>" in change and "See the change in the archive" in change
+    restyle = bbc.entries[2].summary  # 1-2: quotes and apostrophes made curly
     assert "<strong>Cosmetic change</strong>: only quotation marks and apostrophes changed." \
         in restyle
     assert "(14 restyled paragraphs and 7 unchanged paragraphs not shown here)" in restyle
-    rewrite = atom.entries[0].content[0].value  # the old headline's end, then the new words
+    rewrite = bbc.entries[0].summary  # the old headline's end, then the new words
     assert "<p>Headline: Starmer <del>holds call with European allies in diplomatic push on " \
         "Ukraine</del> <ins>urges allies to step up" in rewrite
-    assert atom.entries[-1].link == BASE + "bbc/c9wpy9x890wo/v0/"
+    assert bbc.entries[-1].link == BASE + "bbc/c9wpy9x890wo/v0/"
     headlines = parsed["feeds/headlines.atom"]
     assert [e.title for e in headlines.entries] == [
         "BBC News: Version 4, headline changed: «Starmer holds call with European allies in "
@@ -96,7 +96,7 @@ def test_ids_are_stable_and_shared_across_feeds(demo: Path, tmp_path: Path) -> N
     for path in feeds_of(demo):
         assert path.read_bytes() == (again / path.relative_to(demo)).read_bytes()
     site = {e.link: e.id for e in feedparser.parse(demo / "feed.atom").entries}
-    article = {e.link: e.id for e in feedparser.parse(demo / "bbc/c9wpy9x890wo/feed.atom").entries}
+    article = {e.link: e.id for e in feedparser.parse(demo / "bbc/c9wpy9x890wo/feed.rss").entries}
     assert all(site[link] == uid for link, uid in article.items())
 
 
@@ -107,7 +107,8 @@ def test_every_page_links_its_feeds(demo: Path) -> None:
             continue
         assert 'rel="alternate" type="application/atom+xml"' in text, page
     history = (demo / "bbc/c9wpy9x890wo/index.html").read_text()
-    assert 'href="feed.atom" type="application/atom+xml">Atom feed</a>' in history
+    assert 'href="feed.rss" type="application/rss+xml">RSS feed</a>' in history
+    assert "feed.atom" not in history.split("</head>")[1]  # one feed for one article
     assert 'href="feed.atom" type="application/atom+xml">Atom feed</a>' in (demo / "index.html").read_text()
     assert 'href="feed.rss" type="application/rss+xml">RSS feed</a>' in (demo / "bbc/index.html").read_text()
 
@@ -130,8 +131,8 @@ def test_entries_speak_as_the_site_does(tmp_path: Path, project: Path) -> None:
         url="https://paper.example/story"))
     write(project / "sitegen.yaml", "timezone: America/New_York\n")
     build(project, tmp_path / "out", base_url=BASE, search=False)
-    feed = feedparser.parse((tmp_path / "out/paper/story/feed.atom").read_bytes())
-    latest, change, first = (e.content[0].value for e in feed.entries)
+    feed = feedparser.parse((tmp_path / "out/paper/story/feed.rss").read_bytes())
+    latest, change, first = (e.summary for e in feed.entries)
     assert "Version 1 was fetched 7 March 2025, 08:00 EST; version 2, 7 July 2025, 14:30 EDT" \
         in latest
     assert "First seen 7 March 2025, 05:00 EST." in first
@@ -156,7 +157,7 @@ def test_hostile_text_keeps_feeds_valid(tmp_path: Path) -> None:
         raw = path.read_text()
         # Markup from the input appears only escaped (as &lt;script&gt; inside the XML).
         assert not re.search(r"<(script|img|iframe|svg|style)\b", raw), path
-    title = parsed["xss/vector-0/feed.atom"].entries[0].title
+    title = parsed["xss/vector-0/feed.rss"].entries[0].title
     assert "<script>alert(1)</script>" in title  # shown as text, escaped in the XML
 
 
@@ -169,7 +170,7 @@ def test_rust_rfcs_feeds(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     build(project, tmp_path / "out", base_url=BASE, search=False)
     parsed = check_feeds(tmp_path / "out", project)
-    assert len(parsed) == 2 * (2 + 1 + 120)
+    assert len(parsed) == 2 * (2 + 1) + 120
     assert len(parsed["feed.atom"].entries) == 50
 
 
@@ -263,35 +264,41 @@ def test_markup_in_headlines_and_names_stays_text_in_every_feed(tmp_path: Path) 
     build(root, site, search=False, base_url=BASE)
     check_feeds(site, root)
     payload_titles = 0
-    for path in sorted(site.rglob("*.atom")):
+    for path in sorted(site.rglob("*.rss")):  # every scope has RSS; all but articles Atom too
         rel = path.relative_to(site).as_posix()
-        atom = ElementTree.parse(path).getroot()
-        rss = ElementTree.parse(path.with_suffix(".rss")).getroot().find("channel")
-        assert atom.find(f"{ATOM}subtitle").get("type") is None  # text
-        subtitle = atom.findtext(f"{ATOM}subtitle")
-        # RSS descriptions are HTML: the channel's reads, once decoded, as Atom's subtitle.
-        check_heading(rel, rss.findtext("description"), subtitle)
-        for entry in atom.iter(f"{ATOM}entry"):
-            summary = entry.find(f"{ATOM}summary")
-            assert summary.get("type") == "html"
-            check_heading(rel, summary.text, entry.findtext(f"{ATOM}title"))
-            assert entry.find(f"{ATOM}content").get("type") == "html"
-            check_content(rel, entry.findtext(f"{ATOM}content"))
-        for item in rss.iter("item"):
-            check_content(rel, item.findtext("description"))
-        # Titles and authors are text: each payload as written, escaped only for XML.
-        titles = [atom.findtext(f"{ATOM}title"), rss.findtext("title")]
-        titles += [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
-        titles += [i.findtext("title") for i in rss.iter("item")]
-        titles += [e.findtext(f"{ATOM}author/{ATOM}name") for e in atom.iter(f"{ATOM}entry")]
+        rss = ElementTree.parse(path).getroot().find("channel")
+        titles = [rss.findtext("title")] + [i.findtext("title") for i in rss.iter("item")]
         titles += [i.findtext("{http://purl.org/dc/elements/1.1/}creator")
                    for i in rss.iter("item")]
+        for item in rss.iter("item"):
+            check_content(rel, item.findtext("description"))
+        channel = feedparser.parse(path).feed
+        # RSS descriptions are HTML: the channel's holds no element, only escaped text.
+        check_heading(rel, rss.findtext("description"), html.unescape(channel.subtitle))
+        if path.with_suffix(".atom").exists():
+            atom = ElementTree.parse(path.with_suffix(".atom")).getroot()
+            assert atom.find(f"{ATOM}subtitle").get("type") is None  # text
+            subtitle = atom.findtext(f"{ATOM}subtitle")
+            # ... and it reads, once decoded, as Atom's subtitle.
+            check_heading(rel, rss.findtext("description"), subtitle)
+            for entry in atom.iter(f"{ATOM}entry"):
+                summary = entry.find(f"{ATOM}summary")
+                assert summary.get("type") == "html"
+                check_heading(rel, summary.text, entry.findtext(f"{ATOM}title"))
+                assert entry.find(f"{ATOM}content").get("type") == "html"
+                check_content(rel, entry.findtext(f"{ATOM}content"))
+            # Titles and authors are text: each payload as written, escaped only for XML.
+            titles += [atom.findtext(f"{ATOM}title")]
+            titles += [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
+            titles += [e.findtext(f"{ATOM}author/{ATOM}name")
+                       for e in atom.iter(f"{ATOM}entry")]
+            # feedparser (which sanitises what it takes for HTML) reads the same.
+            summaries = [html.unescape(e.summary)
+                         for e in feedparser.parse(path.with_suffix(".atom")).entries]
+            assert summaries == [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
+        else:
+            assert "/" in rel, rel  # only an article's feed is RSS alone
         payload_titles += sum(p in t for t in titles for p in PAYLOADS)
-        # feedparser (which sanitises what it takes for HTML) reads the same.
-        summaries = [html.unescape(e.summary) for e in feedparser.parse(path).entries]
-        assert summaries == [e.findtext(f"{ATOM}title") for e in atom.iter(f"{ATOM}entry")]
-        channel = feedparser.parse(path.with_suffix(".rss")).feed
-        assert html.unescape(channel.subtitle) == subtitle, rel
     assert payload_titles > 6 * len(PAYLOADS)
     home = ElementTree.parse(site / "feed.atom").getroot()
     assert home.findtext(f"{ATOM}title") == f"Site {PAYLOADS[0]}: latest changes"

@@ -35,7 +35,7 @@ ALLOWED_TAGS = {
 }
 URL_ATTRS = {"href", "src", "action", "formaction", "srcset", "poster", "xlink:href", "data"}
 SAFE_IMAGE = re.compile(r"data:image/(png|gif|jpeg|webp);", re.I)
-OUR_SCRIPT = re.compile(r"^(\.\./)*static/[a-z-]+\.js\?v=[0-9a-f]{10}$")
+OUR_SCRIPT = re.compile(r"^((\.\./)*|(/[\w.~-]+)*/)static/[a-z-]+\.js\?v=[0-9a-f]{10}$")
 
 
 class Scanner(HTMLParser):

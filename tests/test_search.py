@@ -99,7 +99,7 @@ def test_search_current_text_and_removed_text(demo_site: Path, browser, prefix: 
         assert "Removed in version 3" in match.text_content()
         assert "found in versions 0–2" in match.text_content()
         hrefs = match.locator("a").evaluate_all("els => els.map(e => e.href)")
-        assert hrefs == [root + "bbc/c9wpy9x890wo/v2/", root + "bbc/c9wpy9x890wo/diff/2-3/"]
+        assert hrefs == [root + "bbc/c9wpy9x890wo/v2/", root + "bbc/c9wpy9x890wo/v3/#changes"]
         assert match.locator(".excerpt mark").first.inner_text().lower() == "flatly"
         # The headline links to the article's page (the address in the document's metadata,
         # not Pagefind's own URL for the document's file).

@@ -121,13 +121,13 @@ def test_feeds_and_sitemap_work_in_the_preview(project: Path, serve) -> None:
     assert not feed.bozo and feed.entries
     for entry in feed.entries:
         assert entry.link.startswith(base)
-        path = "/" + entry.link.removeprefix(base)
+        path = "/" + entry.link.removeprefix(base).removesuffix("#changes")
         assert site.get(path)[0] == 200, path
     assert site.get("/paper/story/feed.rss")[0] == 200
     status, _, sitemap = site.get("/sitemap.xml")
     assert status == 200 and f"<loc>{base}paper/story/</loc>" in sitemap
     page = site.text("/paper/story/")
-    assert 'type="application/atom+xml"' in page and "Atom feed</a>" in page
+    assert 'type="application/rss+xml"' in page and "RSS feed</a>" in page
     log = site.log.getvalue()
     assert "Warning: base_url is not set" not in log
     assert (f"Feeds, sitemap.xml and canonical links use the preview's address, {base}; "

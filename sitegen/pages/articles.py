@@ -1,5 +1,5 @@
-"""The pages of one article: its history, one page per version, one per diff, and (from
-three versions on) a page comparing any two versions in the browser."""
+"""The pages of one article: its history, one page per version (with what changed in it),
+and (from three versions on) a page comparing any two versions in the browser."""
 
 from __future__ import annotations
 
@@ -18,31 +18,22 @@ from sitegen.render import markdown
 
 def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],
                   summary: ArticleSummary) -> list[Page]:
-    # Each body is rendered once; the pages take it with their own heading levels.
-    bodies = [body_html(v.body) for v in article.versions]
+    """``diffs`` holds each version's diff from the one before it, by (n - 1, n)."""
     context = {"article": article, "source": source, "summary": summary,
-               "first_latest": (0, len(article.versions) - 1) in diffs
-               and len(article.versions) > 2,
                "has_compare": has_compare(len(article.versions))}
-    pages = [Page(urls.article(article.source, article.id), "article.html",
-                  {**context, "latest_html": Markup(markdown.headings_from(bodies[-1], 3))},
+    pages = [Page(urls.article(article.source, article.id), "article.html", context,
                   article.latest.fetched)]
     for version in article.versions:
-        pages.append(Page(urls.version(article.source, article.id, version.number),
-                          "version.html",
-                          {**context, "version": version,
-                           "change": summary.versions[version.number],
-                           "body_html": Markup(markdown.headings_from(bodies[version.number], 2))},
+        n = version.number
+        pages.append(Page(urls.version(article.source, article.id, n), "version.html",
+                          {**context, "version": version, "change": summary.versions[n],
+                           "diff": diffs.get((n - 1, n)),
+                           "body_html": Markup(markdown.headings_from(body_html(version.body),
+                                                                      2))},
                           version.fetched))
-    for (a, b), diff in sorted(diffs.items()):
-        old, new = article.versions[a], article.versions[b]
-        pages.append(Page(urls.diff(article.source, article.id, a, b), "diff.html",
-                          {**context, "old": old, "new": new, "diff": diff,
-                           "change": summary.versions[b]},
-                          new.fetched))
     if context["has_compare"]:
         pages.append(Page(urls.compare(article.source, article.id), "compare.html",
-                          {**context, "compare": compare_context(article, list(diffs))},
+                          {**context, "compare": compare_context(article)},
                           article.latest.fetched))
     return pages
 
@@ -59,9 +50,6 @@ def sitemap_entries(summary: ArticleSummary) -> list[tuple[str, datetime]]:
     s, a, versions = summary.source, summary.id, summary.versions
     entries = [(urls.article(s, a), summary.latest.fetched)]
     entries += [(urls.version(s, a, v.number), v.fetched) for v in versions]
-    entries += [(urls.diff(s, a, v.number - 1, v.number), v.fetched) for v in versions[1:]]
-    if len(versions) > 2:
-        entries.append((urls.diff(s, a, 0, len(versions) - 1), summary.latest.fetched))
     if has_compare(len(versions)):
         entries.append((urls.compare(s, a), summary.latest.fetched))
     return entries

@@ -1,9 +1,10 @@
 """The data of an article's compare page: every version's blocks, for compare.js.
 
-Any two versions can be compared in the browser, so the build does not pre-render every pair
-(quadratic in the number of versions). The page carries each distinct block once and each
-version as a list of block indices; the blocks come from the diff engine's own splitter, so
-their boundaries are the server diffs' boundaries. The format is described in docs/compare.md.
+Any two versions can be compared in the browser, so the build draws only each change, on
+its version's page, not every pair (quadratic in the number of versions). The page carries
+each distinct block once and each version as a list of block indices; the blocks come from
+the diff engine's own splitter, so their boundaries are the server diffs' boundaries. The
+format is described in docs/compare.md.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sitegen.model import Article
 
 FORMAT = "sitegen-compare/1"
 MIN_VERSIONS = 3  # with two versions, the one diff page already compares everything
-MAX_BYTES = 1_500_000  # of JSON: above this the page offers the pre-rendered diffs instead
+MAX_BYTES = 1_500_000  # of JSON: above this the page offers the versions' changes instead
 
 # Inside <script> the HTML parser ends the element at "</script" and treats "<!--" specially;
 # JSON may spell any character as \uXXXX, so none of these can appear literally. U+2028/9
@@ -33,12 +34,11 @@ _SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028",
 
 @dataclass(frozen=True)
 class CompareData:
-    """What compare.html shows: the JSON (None when it would exceed ``limit`` bytes), its
-    size, and the pre-rendered pairs to offer instead (or as well)."""
+    """What compare.html shows: the JSON (None when it would exceed ``limit`` bytes) and
+    its size."""
 
     json: Markup | None
     size: int
-    pairs: tuple[tuple[int, int], ...]
     limit: int
 
 
@@ -69,9 +69,9 @@ def _entry(block: Block) -> list[Any]:
     return [block.kind, block.level, text, ranges] if ranges else [block.kind, block.level, text]
 
 
-def compare_data(article: Article, pairs: list[tuple[int, int]]) -> dict[str, Any]:
+def compare_data(article: Article) -> dict[str, Any]:
     """Blocks (each distinct [kind, level, text] once), versions as lists of block indices,
-    and relative links to the versions and to the pre-rendered diffs."""
+    and relative links to the versions and to each change (on its version's page)."""
     here = urls.compare(article.source, article.id)
     index: dict[tuple[str, int, str], int] = {}
     blocks: list[list[Any]] = []
@@ -93,14 +93,12 @@ def compare_data(article: Article, pairs: list[tuple[int, int]]) -> dict[str, An
             "title": version.title, "blocks": ids,
             "url": urls.relative(here, urls.version(article.source, article.id, version.number)),
         })
-    diffs = {f"{a}-{b}": urls.relative(here, urls.diff(article.source, article.id, a, b))
-             for a, b in pairs}
+    diffs = {f"{n - 1}-{n}": urls.relative(here, urls.change(article.source, article.id, n))
+             for n in range(1, len(article.versions))}
     return {"format": FORMAT, "blocks": blocks, "versions": versions, "diffs": diffs}
 
 
-def compare_context(article: Article, pairs: list[tuple[int, int]]) -> CompareData:
-    text = script_json(compare_data(article, pairs))
+def compare_context(article: Article) -> CompareData:
+    text = script_json(compare_data(article))
     size = len(text.encode("utf-8"))
-    # Each change in order, then the first against the latest.
-    shown = tuple(sorted(pairs, key=lambda pair: (pair[1] - pair[0] > 1, pair)))
-    return CompareData(Markup(text) if size <= MAX_BYTES else None, size, shown, MAX_BYTES)
+    return CompareData(Markup(text) if size <= MAX_BYTES else None, size, MAX_BYTES)

@@ -156,7 +156,7 @@ def timeline_svg(versions: list, source: str, article: str,  # type: ignore[type
             kind = v.significance or "none"
             y = rows["cosmetic"] if cosmetic else rows["change"]
             r = 4 if cosmetic else 4 + 14 * (v.words_changed / biggest) ** 0.5
-            href = link(urls.diff(source, article, v.number - 1, v.number))
+            href = link(urls.change(source, article, v.number))
             label = (f"Version {v.number}, {_day_text(v.fetched.date())}: {kind} change, "
                      f"{plural(v.words_added, 'word')} added, {v.words_removed:,} removed")
         parts.append(f'<a href="{escape(href)}"><title>{escape(label)}</title><circle '

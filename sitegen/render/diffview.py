@@ -1,6 +1,8 @@
-"""A diff as the archive's diff pages draw it: a side-by-side table and an inline view,
-with runs of unchanged paragraphs marked so that a long article can show only its changed
-paragraphs with some context (the page's script folds them; without script all is shown).
+"""A change as a version's page draws it: a side-by-side table and an inline view of the
+changed paragraphs, with a paragraph of context around each; the runs of unchanged
+paragraphs between are left out (the page shows the whole text below), each replaced by a
+line saying how many paragraphs it holds. Restyled paragraphs (only quotes, dashes or case
+changed) are shown, without context.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from markupsafe import Markup
 from sitegen.diff import Diff, style
 from sitegen.diff import html as diffhtml
 
-CONTEXT = 2  # unchanged paragraphs kept around each change when folded
-FOLD_FROM = 12  # articles with more blocks than this are folded by default
+CONTEXT = 1  # unchanged paragraphs kept around each change
 
 
-def _folded(changes: list[bool]) -> list[int | None]:
-    """For each block, the number of the folded run it belongs to, or None if it is shown."""
-    keep = [False] * len(changes)
+def _folded(diff: Diff) -> list[int | None]:
+    """For each block, the number of the left-out run it belongs to, or None if it is
+    shown: changes with their context, and restyled blocks."""
+    changes = [op.is_change for op in diff.blocks]
+    keep = [style.restyled_block(op) for op in diff.blocks]
     for n, change in enumerate(changes):
         if change:
             for k in range(max(0, n - CONTEXT), min(len(changes), n + CONTEXT + 1)):
@@ -33,31 +36,29 @@ def _folded(changes: list[bool]) -> list[int | None]:
     return runs
 
 
-def _gap(run: int, count: int, restyled: int, columns: int) -> str:
+def _gap(count: int, restyled: int, columns: int) -> str:
     noun = "paragraph" if count == 1 else "paragraphs"
     some = f" ({restyled} restyled)" if restyled else ""
-    button = (f'<button type="button" class="fold-open" data-run="{run}">Show {count} '
-              f"unchanged {noun}{some}</button>")
+    text = f"{count} unchanged {noun}{some}"
     if columns:
-        return f'<tr class="fold-gap" data-run="{run}"><td colspan="{columns}">{button}</td></tr>'
-    return f'<div class="fold-gap" data-run="{run}">{button}</div>'
+        return f'<tr class="fold-gap"><td colspan="{columns}">{text}</td></tr>'
+    return f'<p class="fold-gap">{text}</p>'
 
 
-def _with_gaps(items: list[str], runs: list[int | None], diff: Diff, columns: int) -> list[str]:
-    """``items`` with a button before each folded run, saying how many paragraphs it holds
-    and how many of those are restyled (their words unchanged, their quotes or dashes not)."""
+def _with_gaps(items: list[str | None], runs: list[int | None], diff: Diff,
+               columns: int) -> list[str]:
+    """The shown ``items``, each left-out run replaced by a line saying how many
+    paragraphs it holds and how many of those are restyled."""
     out: list[str] = []
     for n, (item, run) in enumerate(zip(items, runs, strict=True)):
-        if run is not None and (n == 0 or runs[n - 1] != run):
+        if run is None:
+            assert item is not None
+            out.append(item)
+        elif n == 0 or runs[n - 1] != run:
             restyled = sum(1 for op, r in zip(diff.blocks, runs, strict=True)
                            if r == run and style.restyled_block(op))
-            out.append(_gap(run, runs.count(run), restyled, columns))
-        out.append(item)
+            out.append(_gap(runs.count(run), restyled, columns))
     return out
-
-
-def foldable(diff: Diff) -> bool:
-    return len(diff.blocks) > FOLD_FROM and any(op.is_change for op in diff.blocks)
 
 
 # The HTML below is built with plain strings for speed (a build draws tens of thousands of
@@ -68,12 +69,14 @@ def side_by_side(diff: Diff) -> Markup:
     """The table's rows. An unchanged block (``drawn_once``) is one cell across both columns,
     its text held once for both views: the page's script splits it into the two columns and
     copies it into the inline view (which is why that view is hidden without script)."""
-    runs = _folded([op.is_change for op in diff.blocks])
-    items = []
+    runs = _folded(diff)
+    items: list[str | None] = []
     for n, (op, run) in enumerate(zip(diff.blocks, runs, strict=True)):
-        fold = f' data-fold="{run}"' if run is not None else ""
+        if run is not None:
+            items.append(None)
+            continue
         if diffhtml.drawn_once(op):
-            items.append(f'<tr id="b{n}" class="row-equal"{fold}><td class="same" colspan="2">'
+            items.append(f'<tr id="b{n}" class="row-equal"><td class="same" colspan="2">'
                          f"{diffhtml.once(op, screen_reader=True)}</td></tr>")
             continue
         row = diffhtml.row(op, screen_reader=True)
@@ -86,7 +89,7 @@ def side_by_side(diff: Diff) -> Markup:
                     if row.move_from is not None else "")
         old_class = "old" if row.old is not None else "old empty"
         new_class = "new" if row.new is not None else "new empty"
-        items.append(f'<tr id="b{n}" class="{classes}"{fold}>'
+        items.append(f'<tr id="b{n}" class="{classes}">'
                      f'<td class="{old_class}">{row.old or ""}{old_note}</td>'
                      f'<td class="{new_class}">{row.new or ""}{new_note}</td></tr>')
     return Markup("\n".join(_with_gaps(items, runs, diff, 2)))
@@ -95,16 +98,17 @@ def side_by_side(diff: Diff) -> Markup:
 def inline(diff: Diff) -> Markup:
     """The inline view: an unchanged block is a place for the script to copy the table's
     cell into (``data-same`` names its row)."""
-    runs = _folded([op.is_change for op in diff.blocks])
-    items = []
+    runs = _folded(diff)
+    items: list[str | None] = []
     for n, (op, run) in enumerate(zip(diff.blocks, runs, strict=True)):
-        fold = f' data-fold="{run}"' if run is not None else ""
-        if diffhtml.drawn_once(op):
-            items.append(f'<div class="inline-block" data-same="b{n}"{fold}></div>')
-            continue
-        html = diffhtml.inline_block(op, n, screen_reader=True)
-        items.append(f'<div class="inline-block{" is-change" if op.is_change else ""}"{fold}>'
-                     f"{html}</div>")
+        if run is not None:
+            items.append(None)
+        elif diffhtml.drawn_once(op):
+            items.append(f'<div class="inline-block" data-same="b{n}"></div>')
+        else:
+            html = diffhtml.inline_block(op, n, screen_reader=True)
+            items.append(f'<div class="inline-block{" is-change" if op.is_change else ""}">'
+                         f"{html}</div>")
     return Markup("\n".join(_with_gaps(items, runs, diff, 0)))
 
 
@@ -144,4 +148,4 @@ def describe(diff: Diff) -> str:
     return "; ".join(parts) or "no change to the text"
 
 
-__all__ = ["describe", "field", "field_cells", "foldable", "inline", "restyled", "side_by_side"]
+__all__ = ["describe", "field", "field_cells", "inline", "restyled", "side_by_side"]

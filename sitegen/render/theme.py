@@ -131,7 +131,7 @@ class Theme:
                            significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
                            diff_side=diffview.side_by_side, diff_inline=diffview.inline,
                            diff_field=diffview.field, diff_describe=diffview.describe,
-                           diff_foldable=diffview.foldable, diff_restyled=diffview.restyled)
+                           diff_restyled=diffview.restyled)
         env.globals.update(self._globals)
         env.filters.update(helpers.filters(self.config))
         return env

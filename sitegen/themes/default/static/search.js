@@ -57,7 +57,8 @@ function excerptNodes(html) {
  * scheme, a host, "..") is shown as text: the index is made from documents that a build can
  * take from the cache, which is trusted no more than the content. */
 function link(path, text) {
-  if (!/^[A-Za-z0-9_~-][A-Za-z0-9._~\/-]*$|^$/.test(path) || path.split("/").includes("..")) {
+  if (!/^([A-Za-z0-9_~-][A-Za-z0-9._~\/-]*)?(#[A-Za-z0-9_-]+)?$/.test(path)
+      || path.split("/").includes("..")) {
     return el("span", {}, text);
   }
   return el("a", { href: new URL(path, root).href }, text);
@@ -84,7 +85,7 @@ function matchItem(meta, sub) {
       where.append(el("span", { class: "tag tag-removed" }, `Removed in version ${last + 1}`),
         ` found in ${rangesText(ranges)}`);
       links.append(link(`${base}v${last}/`, `Read version ${last}`), " · ",
-        link(`${base}diff/${last}-${last + 1}/`, `See the change to version ${last + 1}`));
+        link(`${base}v${last + 1}/#changes`, `See the change to version ${last + 1}`));
     }
   }
   const excerpt = el("p", { class: "excerpt" });

@@ -1,9 +1,9 @@
-// Diff and history pages: switch between the side-by-side and inline views (the choice is
-// remembered), fold the unchanged paragraphs of long articles, and hide cosmetic changes.
-// A diff page holds each unchanged paragraph once, as a cell across both columns of the
-// table: it is copied here into the inline view and into both columns. Without JavaScript
-// the table is shown whole, its unchanged paragraphs across both columns, and every
-// paragraph unfolded; the inline view, which would lack them, stays hidden.
+// Version and history pages: switch the "What changed" section between the side-by-side and
+// inline views (the choice is remembered), and hide cosmetic changes. The section holds each
+// unchanged paragraph of context once, as a cell across both columns of the table: it is
+// copied here into the inline view and into both columns. Without JavaScript the table is
+// shown, its unchanged paragraphs across both columns; the inline view, which would lack
+// them, stays hidden.
 
 const VIEW_KEY = "sitegen-diff-view";
 const COSMETIC_KEY = "sitegen-hide-cosmetic";
@@ -62,24 +62,6 @@ function setUpDiff(page) {
     });
   }
   if (toolbar) toolbar.hidden = false;
-
-  if (page.dataset.foldable === "true") page.classList.add("folded");
-  for (const button of page.querySelectorAll(".fold-open")) {
-    button.addEventListener("click", () => {
-      const run = button.dataset.run;
-      for (const el of page.querySelectorAll(`[data-fold="${run}"], .fold-gap[data-run="${run}"]`)) {
-        el.classList.add("opened");
-      }
-    });
-  }
-  const all = page.querySelector(".fold-all");
-  if (all) {
-    all.addEventListener("click", () => {
-      const folded = page.classList.toggle("folded");
-      all.setAttribute("aria-pressed", String(!folded));
-      all.textContent = folded ? "Show every paragraph" : "Show changed paragraphs only";
-    });
-  }
 }
 
 function setUpCosmetic(box) {
