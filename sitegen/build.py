@@ -26,7 +26,6 @@ from sitegen import hosting, urls
 from sitegen.cache import ArticleRecord, Cache, Quick, State, render_key_of
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
 from sitegen.content.loader import ArticleFiles, scan
-from sitegen.content.prefetch import Prefetch
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import load_source_meta
 from sitegen.errors import BuildError, Problem, SitegenError, problem
@@ -136,12 +135,11 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     if not content.is_dir():
         raise BuildError([problem("content", f"no content/ folder in {project}; create it, "
                                              "or run 'sitegen new' to start a project")])
-    with Prefetch() as reader:  # reads ahead of the walk when the disk cache is cold
-        folders, specs, problems = scan(project, content, reader)
-        infos, found = _sources(project, folders)
-        problems += found
-        digests = Digests(quick.digests)
-        keys = _content_keys(specs, infos, digests, config)
+    folders, specs, problems = scan(project, content)
+    infos, found = _sources(project, folders)
+    problems += found
+    digests = Digests(quick.digests)
+    keys = _content_keys(specs, infos, digests, config)
 
     full = not (cache and quick.build_id and read_marker(output) == quick.build_id)
     sources_key = key(stable(infos))  # a source without articles is in no article's key

@@ -7,7 +7,6 @@ cached by their content and run in parallel.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 from sitegen.config import Config
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
-from sitegen.content.prefetch import Prefetch
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import load_source_meta
 from sitegen.errors import Problem, problem
@@ -53,11 +51,9 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
         return sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
 
 
-def scan(project: Path, content: Path, ahead: Prefetch | None = None
+def scan(project: Path, content: Path
          ) -> tuple[list[tuple[str, Path]], list[ArticleFiles], list[Problem]]:
-    """Find sources and article folders: ([(source id, folder)], [articles], problems).
-    ``ahead`` is told how long the first folders took to list, and started on the rest of
-    the tree if they were slow (a cold disk cache)."""
+    """Find sources and article folders: ([(source id, folder)], [articles], problems)."""
     problems: list[Problem] = []
     sources: list[tuple[str, Path]] = []
     articles: list[ArticleFiles] = []
@@ -77,7 +73,7 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
         return False
 
     top_entries = _entries(str(content))
-    for place, entry in enumerate(top_entries):
+    for entry in top_entries:
         rel = f"{top}/{entry.name}"
         if refuse_link(entry, rel):
             continue
@@ -91,7 +87,7 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
             continue
         sources.append((entry.name, content / entry.name))
         subs = _entries(entry.path)
-        for at, sub in enumerate(subs):
+        for sub in subs:
             sub_rel = f"{rel}/{sub.name}"
             if refuse_link(sub, sub_rel):
                 continue
@@ -106,15 +102,7 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
                 problems.append(problem(sub_rel, message))
                 continue
             files: list[tuple[str, str]] = []
-            began = time.perf_counter()
-            items = _entries(sub.path)
-            if ahead is not None and ahead.timed(time.perf_counter() - began):
-                ahead.start(str(content),
-                            [f"{entry.name}/{s.name}" for s in subs[at + 1:]
-                             if s.is_dir(follow_symlinks=False)],
-                            [e.name for e in top_entries[place + 1:]
-                             if e.is_dir(follow_symlinks=False)])
-            for item in items:
+            for item in _entries(sub.path):
                 item_rel = f"{sub_rel}/{item.name}"
                 if refuse_link(item, item_rel):
                     continue

@@ -69,38 +69,23 @@ class Theme:
         return files_key([path for folder in self.folders
                           for path in sorted(folder.rglob("*")) if path.is_file()])
 
+    def set_global(self, name: str, value: Any) -> None:
+        """A name every template sees."""
+        self._globals[name] = value
+        if "env" in self.__dict__:
+            self.env.globals[name] = value
+
     @cached_property
     def env(self) -> jinja2.Environment:
-        """The environment pages are rendered with: partials compiled into the pages that
-        include them (``render.includes``). Compiled templates are kept in memory only (the
-        build cache holds no code: docs/security.md)."""
-        from sitegen.render import includes
-
-        return self._environment(includes.InliningEnvironment)
-
-    @cached_property
-    def plain_env(self) -> jinja2.Environment:
-        """Jinja's own environment, with every include run as Jinja runs it: a page that
-        fails is rendered again with it, for the error's true file and line."""
-        import jinja2
-
-        return self._environment(jinja2.Environment)
-
-    def set_global(self, name: str, value: Any) -> None:
-        """A name every template sees, in both environments."""
-        self._globals[name] = value
-        for env in ("env", "plain_env"):
-            if env in self.__dict__:
-                self.__dict__[env].globals[name] = value
-
-    def _environment(self, kind: type[jinja2.Environment]) -> jinja2.Environment:
+        """The environment pages are rendered with. Compiled templates are kept in memory
+        only (the build cache holds no code: docs/security.md)."""
         # Imported here: a build with nothing to render needs the theme's files (their
         # hash), not Jinja2 and the renderers.
         import jinja2
 
-        from sitegen.render import charts, diffview, helpers, runtime, timefmt
+        from sitegen.render import charts, diffview, helpers, timefmt
 
-        env = kind(
+        env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -111,8 +96,6 @@ class Theme:
             # under it, so Jinja need not stat every template file at every include.
             auto_reload=False,
         )
-        env.context_class = runtime.context_class()
-        env.template_class = runtime.template_class()
 
         @jinja2.pass_context
         def activity_chart(context: Any, activity: Any, scope_url: str) -> Markup:
@@ -188,14 +171,7 @@ class Theme:
         else:
             bound = {"link": base.__add__, "asset": partial(self.absolute_asset_href, base)}
         context = {**context, **bound}
-        try:
-            return self.env.get_template(template).render(context)
-        except Exception:
-            # Rendered the way Jinja runs includes, the page fails again where the error is
-            # (a put-in partial's is reported as the page's file otherwise), or, where only
-            # putting partials in failed, renders as Jinja would. (A page's context must
-            # render twice alike: sitegen's hold lists, tuples and records, no iterators.)
-            return self.plain_env.get_template(template).render(context)
+        return self.env.get_template(template).render(context)
 
     def problem_from(self, exc: jinja2.TemplateError, template: str) -> Problem:
         """A template error as a ``path:line`` problem naming the template file.
