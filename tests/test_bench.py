@@ -82,6 +82,11 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
     assert steps["full, no search"]["versions"] == 60
     assert steps["one version added"]["versions"] == 61
     assert steps["full, no search"]["index_bytes"] is None
+    nosearch, search = steps["full, no search"], steps["full, search"]
+    # The index apart, the two builds differ by the search page alone.
+    assert search["site_files"] == nosearch["site_files"] + 1 > 60
+    assert 0 < nosearch["site_bytes"] < nosearch["output_bytes"]  # the marker apart
+    assert search["site_bytes"] + search["index_bytes"] < search["output_bytes"]
     assert steps["full, search"]["index_bytes"] > 0
     assert steps["full, search"]["indexer_peak_mib"] > 0
     assert steps["full, search"]["pages_per_s"] > 0
@@ -93,7 +98,9 @@ def test_tiny_run_end_to_end(tmp_path: Path) -> None:
     assert report["build_options"]["--no-search"].startswith("used")
     assert {t["target"] for t in report["targets"]} >= {
         "no change: rebuild <= 1 s (first, after the full builds)",
-        "no change: rebuild <= 1 s (again at once)"}
+        "no change: rebuild <= 1 s (again at once)",
+        "files per stored version <= 2 (search index apart)",
+        "site bytes <= 3x the version files' (search index apart)"}
     assert not (tmp_path / "work" / "synthetic-20x3").exists()  # removed without --keep
     assert not (tmp_path / "work" / "discarded").exists()  # and what was moved aside
     assert report["datasets"][0]["settled_s"] == 0  # nothing deleted before its first build
