@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import yamlutil
+from sitegen.content import reading
 from sitegen.content.frontmatter import decode
 from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
@@ -184,9 +185,13 @@ def load_config(project: Path) -> tuple[Config, list[Problem]]:
     message = link_problem(file, project.resolve(), "the project")
     if message:
         return Config(), [problem(FILENAME, message)]
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         return Config(), []
-    text, problems = decode(file.read_bytes(), FILENAME)
+    try:
+        raw = reading.read_file(file, reading.LIMIT, reading.SETTINGS)
+    except reading.Unreadable as exc:
+        return Config(), [problem(FILENAME, exc.message)]
+    text, problems = decode(raw, FILENAME)
     if text is None:
         return Config(), problems
     try:

@@ -85,7 +85,7 @@ def test_a_folder_with_bad_files_imports_the_good_ones(runner: CliRunner, projec
                     "2025-03-07T15-12-00Z.json: unknown file type .json",
                     "2025-03-07T16-12-00Z.txt: binary file",
                     "2025-03-07T17-12-00Z.html: no article text found",
-                    "2025-03-07T18-12-00Z.txt: cannot be read: No such file or directory",
+                    "2025-03-07T18-12-00Z.txt: cannot be read (No such file or directory)",
                     "titled/meta.json: lists 'gone.md', which is not in the folder",
                     "broken/meta.json: cannot be read as JSON",
                     "bad name: article folder name 'bad name' contains ' '",

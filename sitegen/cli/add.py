@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sitegen.cli.build import project_option
+from sitegen.content import reading
 from sitegen.content.frontmatter import parse_time
 from sitegen.errors import SitegenError
 from sitegen.ingest.extract import FORMATS, InputError, front_matter, guess_format
@@ -66,13 +67,17 @@ def add(target: str, file: str | None, title: str | None, url: str | None, fetch
     if file in (None, "-"):
         if file is None and sys.stdin.isatty():
             raise click.UsageError("no input: give a FILE, or '-' and pipe the text in")
-        origin, data = "<stdin>", sys.stdin.buffer.read()
+        origin = "<stdin>"
+        try:
+            data = reading.read_stream(sys.stdin.buffer)
+        except reading.Unreadable as exc:
+            raise SitegenError(f"standard input {exc.message}") from None
     else:
         origin = file
         try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise SitegenError(f"{file}: cannot be read: {exc.strerror or exc}") from None
+            data = reading.read_file(file)
+        except reading.Unreadable as exc:
+            raise SitegenError(f"{file}: {exc.message}") from None
     kind = fmt or guess_format(None if origin == "<stdin>" else origin, data)
     assert kind is not None
     if kind == "markdown":  # a version file from elsewhere: its fields are the defaults

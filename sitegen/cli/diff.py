@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from sitegen.content import frontmatter
+from sitegen.content import frontmatter, reading
 from sitegen.diff import Diff, diff_texts, diff_versions
 from sitegen.diff import html as diff_html
 from sitegen.diff import text as diff_text
@@ -24,9 +24,9 @@ def _load(path: Path) -> tuple[frontmatter.VersionData | None, str, int, list[Pr
     line is ``---`` is a version file; anything else is all body."""
     name = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, "", 0, [Problem(name, 0, f"cannot read: {exc.strerror or exc}")]
+        raw = reading.read_file(path)
+    except reading.Unreadable as exc:
+        return None, "", 0, [Problem(name, 0, exc.message)]
     text, problems = frontmatter.decode(raw, name)
     if text is None:
         return None, "", 0, problems

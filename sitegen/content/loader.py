@@ -12,6 +12,7 @@ from datetime import UTC
 from pathlib import Path
 
 from sitegen.config import Config
+from sitegen.content import reading
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
 from sitegen.content.source import FILENAME as SOURCE_FILE
@@ -65,8 +66,17 @@ def scan(project: Path, content: Path
         return [], [], [problem(top, message)]
 
     def refuse_link(entry: os.DirEntry[str], rel: str) -> bool:
-        """A symlink that leads out of content/ is not followed."""
-        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(real_content):
+        """A symlink that leads out of content/, or nowhere, is not followed."""
+        if not entry.is_symlink():
+            return False
+        try:
+            target = Path(entry.path).resolve(strict=True)
+        except (OSError, RuntimeError):  # missing target; a loop (RuntimeError before 3.13)
+            problems.append(problem(rel, "symbolic link that leads nowhere (its target is "
+                                         "missing, or links lead round in a loop); remove "
+                                         "it, or put back what it pointed to"))
+            return True
+        if not target.is_relative_to(real_content):
             problems.append(problem(rel, "symbolic link to a place outside content/; it is not "
                                          "read: copy the file in instead"))
             return True
@@ -110,6 +120,8 @@ def scan(project: Path, content: Path
                     problems.append(problem(item_rel, "unexpected folder inside an article "
                                             "folder: an article folder holds only its "
                                             "version files (*.md)"))
+                elif not item.is_file():
+                    problems.append(problem(item_rel, f"is {reading.NOT_ORDINARY}"))
                 elif not item.name.endswith(VERSION_SUFFIX):
                     problems.append(problem(item_rel, "not a version file: version files end "
                                             "in .md; rename it or move it out of content/"))
@@ -127,15 +139,9 @@ DEFAULT_MAX_BYTES: int = Config.max_file_size
 
 def read_limited(path: str, rel: str, max_bytes: int) -> tuple[bytes | None, Problem | None]:
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            return None, problem(rel, f"file is {size:,} bytes, over the limit of "
-                                      f"{max_bytes:,} (max_file_size in sitegen.yaml); check "
-                                      "that it really is one article, or raise the limit")
-        with open(path, "rb") as handle:
-            return handle.read(), None
-    except OSError as exc:
-        return None, problem(rel, f"cannot be read ({exc.strerror}); check its permissions")
+        return reading.read_file(path, max_bytes), None
+    except reading.Unreadable as exc:
+        return None, problem(rel, f"file {exc.message}")
 
 
 def load_article(spec: ArticleFiles, max_bytes: int = DEFAULT_MAX_BYTES

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from sitegen import yamlutil
+from sitegen.content import reading
 from sitegen.content.frontmatter import decode
 from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
@@ -88,9 +89,13 @@ def _rules(key: str, value: Any, rel: str, line: int,
 
 def load_source_meta(file: Path, rel: str) -> tuple[SourceMeta, list[Problem]]:
     """Read and validate one _source.yaml; a missing file means the defaults."""
-    if not file.exists():
+    if not file.exists() and not file.is_symlink():
         return SourceMeta(), []
-    text, problems = decode(file.read_bytes(), rel)
+    try:
+        raw = reading.read_file(file, reading.LIMIT, reading.SETTINGS)
+    except reading.Unreadable as exc:
+        return SourceMeta(), [problem(rel, exc.message)]
+    text, problems = decode(raw, rel)
     if text is None:
         return SourceMeta(), problems
     try:

@@ -17,6 +17,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Literal
 
+from sitegen.content import reading
 from sitegen.content.frontmatter import parse
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta, load_source_meta
@@ -135,7 +136,12 @@ class ArticleState:
                 return
             if not path.is_file():
                 continue
-            data, problems = parse(path.read_bytes(), rel)
+            try:
+                raw = reading.read_file(path)
+            except reading.Unreadable as exc:
+                self.broken = f"{rel}: {exc.message}"
+                return
+            data, problems = parse(raw, rel)
             if data is None:
                 self.broken = str(problems[0])
                 return

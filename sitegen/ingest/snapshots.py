@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sitegen.content import reading
 from sitegen.content.names import name_problem
 from sitegen.ingest.extract import guess_format
 from sitegen.ingest.session import Candidate, Outcome, Session
@@ -56,8 +57,10 @@ def _text(entry: dict[str, Any], key: str) -> str | None:
 def _read_meta(file: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """(article-level fields, {file name: per-version fields}) or ValueError saying why."""
     try:
-        data = json.loads(file.read_bytes())
-    except (OSError, ValueError) as exc:
+        data = json.loads(reading.read_file(file, reading.LIMIT, reading.SETTINGS))
+    except reading.Unreadable as exc:
+        raise ValueError(exc.message) from None
+    except ValueError as exc:
         raise ValueError(f"cannot be read as JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError("must be a JSON object with title, url and versions")
@@ -161,9 +164,9 @@ def run(session: Session, source: str, todo: Plan,
     for article, snapshots in todo.articles.items():
         for snap in snapshots:
             try:
-                data = snap.path.read_bytes()
-            except OSError as exc:
-                message = f"cannot be read: {exc.strerror or exc}"
+                data = reading.read_file(snap.path)
+            except reading.Unreadable as exc:
+                message = exc.message
                 outcome = Outcome("error", str(snap.path), f"{source}/{article}", message)
                 session.tally.count(outcome)
             else:
