@@ -46,6 +46,19 @@ class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mis
         return super().construct_mapping(node, deep)
 
 
+    def construct_timestamp(self, node: yaml.Node) -> Any:
+        """A date or time, or a YamlProblem for one that does not exist (2025-13-01), with
+        its line, where PyYAML raises a bare ValueError."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise YamlProblem(f"{node.value!r} is not a real date or time ({exc}); write "
+                              "it as e.g. 2025-03-07 or 2025-03-07T10:12:00Z",
+                              node.start_mark.line + 1) from None
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_timestamp)
+
 MAX_VALUES = 10_000  # values a document may expand to through aliases ("billion laughs")
 
 
@@ -100,6 +113,9 @@ def load(text: str) -> Any:
                           mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", None) from None
+    except RecursionError:  # lists or mappings nested hundreds deep
+        raise YamlProblem("YAML nested too deeply to read: these files hold plain values "
+                          "(text, numbers, times, short lists); flatten it", None) from None
 
 
 _PLAIN_PAIR = re.compile(r"\s*([A-Za-z_][\w-]*):[ \t]+([^'\"\s].*?)[ \t]*")

@@ -294,3 +294,15 @@ def test_what_is_skipped_is_said_and_repository_files_are_left_out(
     assert data.output == (
         "Error: hn.json is not a text, Markdown or HTML file by its suffix: give --id FIELD "
         "to import a JSON or CSV file item by item, or --format to read it as one of those\n")
+
+
+def test_a_long_file_name_gives_a_valid_article_name() -> None:
+    """import-git names articles after files: a name past the rules' length limit is cut,
+    with a hash of the whole, so the build accepts it and two long names stay apart."""
+    from sitegen.content.names import MAX_LENGTH, name_problem
+    from sitegen.ingest.gitimport import slug
+
+    one, two = slug("a" * 300 + "-one"), slug("a" * 300 + "-two")
+    assert len(one) == len(two) == MAX_LENGTH and one != two
+    assert name_problem(one, "article") is None
+    assert slug("short-name") == "short-name"

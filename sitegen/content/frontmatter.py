@@ -69,6 +69,11 @@ def split(text: str, path: str) -> tuple[str, str, int] | Problem:
     return problem(path, "front matter is not closed: add a line '---' after the last field", 1)
 
 
+# A day inside the years datetime can hold: the instant can then be shown in any zone
+# (offsets are less than a day).
+_EARLIEST, _LATEST = datetime(1, 1, 2), datetime(9999, 12, 30)
+
+
 def parse_time(value: Any, key: str, *, date_ok: bool) -> datetime | date | str:
     """An aware datetime (or date when allowed); a string is the error message."""
     example = "e.g. 2025-03-07T10:12:00Z or 2025-03-07T11:12:00+01:00"
@@ -87,6 +92,9 @@ def parse_time(value: Any, key: str, *, date_ok: bool) -> datetime | date | str:
         if value.tzinfo is None or value.utcoffset() is None:
             return (f"{key} has no time zone ({value.isoformat()}); add one, {example} "
                     "(a time without a zone is ambiguous)")
+        if not _EARLIEST <= value.replace(tzinfo=None) <= _LATEST:
+            return (f"{key} is out of range ({value.isoformat()}); give a time between the "
+                    "years 1 and 9999 that every time zone can show")
         return value
     if isinstance(value, date):
         if date_ok:

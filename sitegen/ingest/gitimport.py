@@ -16,6 +16,7 @@ the commits are read again once it is fixed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import urls
+from sitegen.content.names import MAX_LENGTH
 from sitegen.errors import SitegenError
 from sitegen.ingest import records
 from sitegen.ingest.extract import SUFFIXES
@@ -110,6 +112,9 @@ def slug(text: str) -> str:
     name = name.lstrip("._-") or "article"
     if name in urls.SCOPE_NAMES:  # the source's own pages use these names
         name = name.replace(".", "-") if "." in name else f"{name}-article"
+    if len(name) > MAX_LENGTH:  # shortened, with a hash of the whole so two stay apart
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        name = f"{name[:MAX_LENGTH - 9].rstrip('-._')}-{digest}"
     return name
 
 
