@@ -323,9 +323,10 @@ def _gone(state: State, files: dict[str, str], records: dict[str, ArticleRecord]
 
 def _content_keys(specs: list[ArticleFiles], infos: dict[str, SourceInfo], digests: Digests,
                   config: Config) -> dict[str, str]:
-    """Each article's content key: its files' hashes, its source's details, the size limit."""
+    """Each article's content key: its files' hashes, its source's details, the limits."""
     per_source = {sid: stable(info) for sid, info in infos.items()}
-    return {spec.key: key(spec.source, spec.id, per_source[spec.source], config.max_file_size,
+    limits = (config.max_file_size, config.max_paragraphs)
+    return {spec.key: key(spec.source, spec.id, per_source[spec.source], limits,
                           [(rel, digests.of(rel, path)) for rel, path in spec.files])
             for spec in specs}
 

@@ -36,6 +36,7 @@ class Config:
     theme: str = "default"
     cname: str | None = None  # a custom domain for GitHub Pages: written to CNAME
     max_file_size: int = 10_000_000  # bytes; a larger version file is an error
+    max_paragraphs: int = 20_000  # blank-line-separated blocks a version may have
     page_size: int = 50  # items on one page of a list
     list_limit: int = 500  # articles in the latest-changes and ranked lists
     feed_entries: int = 50  # entries in each feed
@@ -132,6 +133,8 @@ OPTIONS: dict[str, Option] = {
     "theme": Option(str, _check_theme, "themes/<name>/ overrides the built-in theme's files"),
     "cname": Option(str, _check_cname, "a custom domain for GitHub Pages, written to CNAME"),
     "max_file_size": Option(int, _positive, "the largest version file read, in bytes"),
+    "max_paragraphs": Option(int, _positive,
+                             "the most paragraphs (blocks between blank lines) of a version"),
     "page_size": Option(int, _positive, "how many items one page of a list shows"),
     "list_limit": Option(int, _positive,
                          "how many articles the latest-changes and ranked lists show"),

@@ -128,8 +128,8 @@ def run(task: Task) -> Outcome:
     """Build one article: its record, any template problems, and how many files it wrote."""
     assert _settings is not None and _theme is not None, "init() first"
     settings, theme = _settings, _theme
-    max_bytes = settings.config.max_file_size
-    article, problems = load_article(task.spec, max_bytes)
+    config = settings.config
+    article, problems = load_article(task.spec, config.max_file_size, config.max_paragraphs)
     record = ArticleRecord(task.content_key, settings.render_key, None, problems, {}, None)
     if article is None:
         return Outcome(record, [], 0)
@@ -189,7 +189,8 @@ def entries_many(tasks: list[Task]) -> list[str | None]:
     assert _settings is not None, "init() first"
     settings, found = _settings, []
     for task in tasks:
-        article, _ = load_article(task.spec, settings.config.max_file_size)
+        article, _ = load_article(task.spec, settings.config.max_file_size,
+                                  settings.config.max_paragraphs)
         record = ArticleRecord.of_keys(task.content_key, settings.render_key)
         if article is None:  # its record says it has a summary: its files changed since
             found.append(f"{task.spec.key} changed during the build")

@@ -128,7 +128,7 @@ def document_of(spec: ArticleFiles, info: SourceInfo, config: Config, strict: bo
                 ) -> bytes | None:
     """An article's search document made from its files, as its job makes it (from its
     valid versions); None if it has none, or with ``strict`` if it has any problem."""
-    loaded, problems = load_article(spec, config.max_file_size)
+    loaded, problems = load_article(spec, config.max_file_size, config.max_paragraphs)
     if loaded is None or (strict and problems):
         return None
     return document(loaded, info, config.language.split("-")[0].lower()).encode("utf-8")
