@@ -113,6 +113,9 @@ def load(text: str) -> Any:
                           mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", None) from None
+    except (ValueError, OverflowError) as exc:  # a value its tag cannot make: !!float abc
+        raise YamlProblem(f"YAML value that cannot be read ({exc}); fix the YAML",
+                          None) from None
     except RecursionError:  # lists or mappings nested hundreds deep
         raise YamlProblem("YAML nested too deeply to read: these files hold plain values "
                           "(text, numbers, times, short lists); flatten it", None) from None
