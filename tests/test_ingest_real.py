@@ -54,14 +54,15 @@ def test_text_captures_diff_as_the_reader_reads_them(runner: CliRunner, tmp_path
     assert "\\*\\*\\*\\*\\*NPR stories" in stored and "\\[19\\]" in stored  # escaped Markdown
     site = tmp_path / "site"
     build(project, site, search=False, base_url="https://example.org/")
+    whole = (site / "npr/front/v1/index.html").read_text()
+    assert "\\" not in visible(whole.split("<main", 1)[1])  # its change and its text
     page = changes(site / "npr/front/v1/index.html")
-    assert "\\" not in visible(page.split("<main", 1)[1])
     assert '<p class="diff-block diff-paragraph">*****NPR stories*****</p>' in page
     assert ('<td class="new"><p class="diff-block diff-paragraph">[<ins><span class="diff-sr">'
             '[added: </span>20<span class="diff-sr">]</span></ins>]Today&#x27;s Paper</p>') in page
     assert "wiki/Special-_First_release_of<del>" in page
     assert ">1. Not a list</p>" in page and "># Not a heading</p>" in page
-    feed = (site / "npr/front/feed.atom").read_text()
+    feed = (site / "npr/front/feed.rss").read_text()
     assert "\\[" not in html.unescape(feed) and "\\_" not in html.unescape(feed)
     # The command line shows the same text.
     files = sorted((project / "content/npr/front").glob("*.md"))
