@@ -267,3 +267,22 @@ def test_old_diff_page_addresses_lead_to_the_change(demo: Path, browser) -> None
         assert page.url == root + BBC + "nothing/"
         assert page.errors == []
         context.close()
+
+
+def test_a_version_that_rewrote_thousands_of_paragraphs_has_a_bounded_page(
+        tmp_path: Path) -> None:
+    """At most MAX_DRAWN paragraphs are drawn in a change; the rest is counted in a line
+    (2,000 changed one-line paragraphs would otherwise be drawn three times over)."""
+    from sitegen.render.diffview import MAX_DRAWN
+
+    old = "\n\n".join(f"Line {n}." for n in range(2000)) + "\n"
+    new = "\n\n".join(f"Line {n}, edited." for n in range(2000)) + "\n"
+    write(tmp_path / "p/content/s/a/0.md", version_file("T", "2025-03-07T10:00:00Z", old))
+    write(tmp_path / "p/content/s/a/1.md", version_file("T", "2025-03-07T11:00:00Z", new))
+    build(tmp_path / "p", tmp_path / "out", search=False)
+    page = changes(tmp_path / "out/s/a/v1/index.html")
+    assert page.count('<tr id="b') == MAX_DRAWN
+    assert (f"{2000 - MAX_DRAWN:,} more paragraphs, {2000 - MAX_DRAWN:,} of them changed, not "
+            "drawn here: the whole text of this version follows") in page
+    assert len(page) < 200_000
+    assert "Line 1999, edited." in (tmp_path / "out/s/a/v1/index.html").read_text()

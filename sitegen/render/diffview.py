@@ -13,11 +13,17 @@ from sitegen.diff import Diff, style
 from sitegen.diff import html as diffhtml
 
 CONTEXT = 1  # unchanged paragraphs kept around each change
+# Paragraphs drawn at most: a version that rewrote thousands would otherwise make a page of
+# megabytes (10,000 changed one-line paragraphs: 6,738,253 bytes; 546,749 with the cap, most
+# of it the version's text). The rest is counted in one line.
+MAX_DRAWN = 300
+CUT = -1  # the run of the blocks after MAX_DRAWN were drawn
 
 
 def _folded(diff: Diff) -> list[int | None]:
-    """For each block, the number of the left-out run it belongs to, or None if it is
-    shown: changes with their context, and restyled blocks."""
+    """For each block, the number of the left-out run it belongs to (``CUT`` for those
+    past ``MAX_DRAWN``), or None if it is shown: changes with their context, and restyled
+    blocks."""
     changes = [op.is_change for op in diff.blocks]
     keep = [style.restyled_block(op) for op in diff.blocks]
     for n, change in enumerate(changes):
@@ -25,10 +31,15 @@ def _folded(diff: Diff) -> list[int | None]:
             for k in range(max(0, n - CONTEXT), min(len(changes), n + CONTEXT + 1)):
                 keep[k] = True
     runs: list[int | None] = []
-    run = -1
+    run, drawn = -1, 0
+    last = max((n for n, kept in enumerate(keep) if kept), default=-1)
     for n, kept in enumerate(keep):
+        if drawn >= MAX_DRAWN and n <= last:  # something left to draw: cut here
+            runs += [CUT] * (len(keep) - n)
+            break
         if kept:
             runs.append(None)
+            drawn += 1
         else:
             if n == 0 or keep[n - 1]:
                 run += 1
@@ -36,10 +47,14 @@ def _folded(diff: Diff) -> list[int | None]:
     return runs
 
 
-def _gap(count: int, restyled: int, columns: int) -> str:
+def _gap(count: int, restyled: int, changed: int, columns: int, cut: bool) -> str:
     noun = "paragraph" if count == 1 else "paragraphs"
     some = f" ({restyled} restyled)" if restyled else ""
-    text = f"{count} unchanged {noun}{some}"
+    if cut:
+        text = (f"{count:,} more {noun}, {changed:,} of them changed, not drawn here: the "
+                "whole text of this version follows")
+    else:
+        text = f"{count:,} unchanged {noun}{some}"
     if columns:
         return f'<tr class="fold-gap"><td colspan="{columns}">{text}</td></tr>'
     return f'<p class="fold-gap">{text}</p>'
@@ -48,16 +63,22 @@ def _gap(count: int, restyled: int, columns: int) -> str:
 def _with_gaps(items: list[str | None], runs: list[int | None], diff: Diff,
                columns: int) -> list[str]:
     """The shown ``items``, each left-out run replaced by a line saying how many
-    paragraphs it holds and how many of those are restyled."""
+    paragraphs it holds and how many of those are restyled (or changed, past the cut)."""
+    counts: dict[int, list[int]] = {}  # run: [paragraphs, restyled, changed]
+    for op, run in zip(diff.blocks, runs, strict=True):
+        if run is not None:
+            tally = counts.setdefault(run, [0, 0, 0])
+            tally[0] += 1
+            tally[1] += style.restyled_block(op)
+            tally[2] += op.is_change
     out: list[str] = []
     for n, (item, run) in enumerate(zip(items, runs, strict=True)):
         if run is None:
             assert item is not None
             out.append(item)
         elif n == 0 or runs[n - 1] != run:
-            restyled = sum(1 for op, r in zip(diff.blocks, runs, strict=True)
-                           if r == run and style.restyled_block(op))
-            out.append(_gap(runs.count(run), restyled, columns))
+            count, restyled, changed = counts[run]
+            out.append(_gap(count, restyled, changed, columns, run == CUT))
     return out
 
 
