@@ -16,8 +16,8 @@ from sitegen.config import Config
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
 from sitegen.content.prefetch import Prefetch
+from sitegen.content.source import FETCH_FILE, load_source_meta
 from sitegen.content.source import FILENAME as SOURCE_FILE
-from sitegen.content.source import load_source_meta
 from sitegen.errors import Problem, problem
 from sitegen.links import link_problem
 from sitegen.model import Archive, Article, Source, Version
@@ -96,9 +96,10 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
             if refuse_link(sub, sub_rel):
                 continue
             if not sub.is_dir():
-                if sub.name != SOURCE_FILE:
+                if sub.name not in (SOURCE_FILE, FETCH_FILE):
                     problems.append(problem(sub_rel, "unexpected file: a source folder holds "
-                                            f"article folders and an optional {SOURCE_FILE}; "
+                                            f"article folders, an optional {SOURCE_FILE} "
+                                            f"and {FETCH_FILE}; "
                                             "version files go in content/<source>/<article>/"))
                 continue
             message = name_problem(sub.name, "article")
