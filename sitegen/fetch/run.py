@@ -27,6 +27,7 @@ from sitegen.fetch.http import Client, FetchFailure, Options, Response
 from sitegen.fetch.identity import canonical, folder_name, host
 from sitegen.ingest.extract import InputError, html_to_markdown
 from sitegen.ingest.session import Candidate, Session
+from sitegen.ingest.times import file_stem
 
 MIN_WORDS = 25  # fewer words than this is not an article: the extraction failed
 SHRINK = 0.3  # a text under this share of the last one seen: the page's markup changed
@@ -206,7 +207,7 @@ class Round:
         self.summary.checked += 1
         if response is None or result.failure:
             return self._failed(job, entry, result.when, result.failure or "no answer", meta)
-        self.summary.succeeded += 1
+        self.summary.succeeded += response.status in (200, 304, 404, 410)
         if response.status == 304 and entry is not None:
             self.summary.not_modified += 1
             entry.problem = None
@@ -263,10 +264,14 @@ class Round:
                 state.articles[name] = schedule.Entry(url=url)
                 self.summary.new_articles += 1
             entry = state.articles[name]
-            for alias in {job.url, canonical(response.url)} - {entry.url}:
-                if alias not in entry.aliases:
-                    entry.aliases.append(alias)
         assert entry is not None
+        if url != entry.url and url not in state.by_url():  # moved: its new address
+            entry.aliases.append(entry.url)
+            entry.url = url
+        for alias in {job.url, canonical(response.url)} - {entry.url, *entry.aliases}:
+            entry.aliases.append(alias)
+        if (self.session.content / job.source / name / f"{file_stem(when)}.md").exists():
+            when = datetime.now(UTC)  # a second check within the second: keep them apart
         digest = hashlib.sha256(response.body).hexdigest()
         outcome = self.session.offer(job.source, name, Candidate(
             response.url, when, response.body, "html", extracted.title, entry.url,
