@@ -328,7 +328,8 @@ def _content_keys(specs: list[ArticleFiles], infos: dict[str, SourceInfo], diges
     """Each article's content key: its files' hashes, its source's details, the size limit."""
     per_source = {sid: stable(info) for sid, info in infos.items()}
     return {spec.key: key(spec.source, spec.id, per_source[spec.source], config.max_file_size,
-                          [(rel, digests.of(rel, path)) for rel, path in spec.files])
+                          [(rel, digests.of(rel, path)) for rel, path in spec.files],
+                          [str(spec.checked), str(spec.due)])
             for spec in specs}
 
 

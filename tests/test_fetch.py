@@ -329,3 +329,25 @@ def test_interrupted_run_loses_nothing(tmp_path: Path) -> None:
         run(path)
         assert len(list((path / "content" / "ex").rglob("*.md"))) == 40
         assert all(len(versions(path, f"story-{n}")) == 1 for n in range(40))
+
+
+def test_history_page_says_when_it_was_checked(tmp_path: Path, runner) -> None:
+    with serve() as site:
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/a"]))
+        site.routes["/news/a"] = Page(body=article("A story", STORY))
+        path = project(tmp_path, site)
+        run(path)
+    assert runner.invoke(main, ["build", "-C", str(path)]).exit_code == 0
+    entry = state(path)["articles"]["a"]
+    page = (path / "site" / "ex" / "a" / "index.html").read_text()
+    checked, due = (entry[k].replace("Z", "+00:00") for k in ("checked", "due"))
+    assert f'Last checked <time datetime="{checked}">' in page
+    assert f'next check due <time datetime="{due}">' in page
+    # The schedule moves without a new version: the page is built again.
+    file = path / "content" / "ex" / "_fetch.yaml"
+    data = yaml.safe_load(file.read_text())
+    data["articles"]["a"]["due"] = None
+    file.write_text(yaml.safe_dump(data))
+    assert runner.invoke(main, ["build", "-C", str(path)]).exit_code == 0
+    page = (path / "site" / "ex" / "a" / "index.html").read_text()
+    assert "no further checks are scheduled" in page

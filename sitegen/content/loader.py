@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.config import Config
@@ -32,6 +32,9 @@ class ArticleFiles:
     source: str
     id: str
     files: tuple[tuple[str, str], ...]  # (project-relative posix path, absolute path)
+    # From sitegen fetch's _fetch.yaml: when the article was last checked and is next due.
+    checked: datetime | None = None
+    due: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -91,6 +94,7 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
             continue
         sources.append((entry.name, content / entry.name))
         subs = _entries(entry.path)
+        checks = _checks(content / entry.name, f"{rel}/{FETCH_FILE}", problems)
         for at, sub in enumerate(subs):
             sub_rel = f"{rel}/{sub.name}"
             if refuse_link(sub, sub_rel):
@@ -131,8 +135,25 @@ def scan(project: Path, content: Path, ahead: Prefetch | None = None
             if not files:
                 problems.append(problem(sub_rel, "article folder has no version files (*.md)"))
                 continue
-            articles.append(ArticleFiles(entry.name, sub.name, tuple(files)))
+            checked, due = checks.get(sub.name, (None, None))
+            articles.append(ArticleFiles(entry.name, sub.name, tuple(files), checked, due))
     return sources, articles, problems
+
+
+def _checks(folder: Path, rel: str, problems: list[Problem]
+            ) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """Each fetched article's last and next check, from the source's _fetch.yaml."""
+    if not (folder / FETCH_FILE).is_file():
+        return {}
+    from sitegen.errors import SitegenError
+    from sitegen.fetch import schedule  # only for projects that fetch
+
+    try:
+        state = schedule.load(folder / FETCH_FILE, rel)
+    except SitegenError as exc:
+        problems.append(problem(rel, str(exc).removeprefix(f"{rel}: ")))
+        return {}
+    return {name: (entry.checked, entry.due) for name, entry in state.articles.items()}
 
 
 DEFAULT_MAX_BYTES: int = Config.max_file_size
@@ -189,7 +210,7 @@ def load_article(spec: ArticleFiles, max_bytes: int = DEFAULT_MAX_BYTES
                 url=d.url, published=d.published, byline=d.byline, extra=d.extra)
         for n, d in enumerate(ordered)
     )
-    return Article(spec.source, spec.id, versions), problems
+    return Article(spec.source, spec.id, versions, spec.checked, spec.due), problems
 
 
 def load_archive(project: Path, content: Path, max_bytes: int = DEFAULT_MAX_BYTES

@@ -27,8 +27,8 @@ FETCH_FILE = "_fetch.yaml"  # sitegen fetch's schedule state (sitegen.fetch.sche
 TEXT_KEYS = ("name", "url", "description", "user_agent")
 RULE_KEYS = ("drop_lines", "drop_patterns", "drop_inline", "include", "exclude")
 PATTERN_KEYS = ("drop_patterns", "drop_inline", "include", "exclude")  # regular expressions
-FETCH_KEYS = ("feeds", "user_agent", "rate_limit", "schedule")
-ALLOWED = TEXT_KEYS + RULE_KEYS + FETCH_KEYS
+ALLOWED = ("name", "url", "description", "drop_lines", "drop_patterns", "drop_inline",
+           "feeds", "include", "exclude", "user_agent", "rate_limit", "schedule")
 SCHEDULE_KEYS = ("first", "longest", "stop")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
