@@ -3,6 +3,7 @@ rounds, failures of every kind, robots.txt, conditional requests, the schedule."
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 
 from sitegen.cli import main
@@ -299,9 +301,11 @@ def test_build_accepts_the_state_file(tmp_path: Path, runner) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_interrupted_run_loses_nothing(tmp_path: Path) -> None:
-    """SIGINT in the middle of a round: stored versions stay whole, the state file loads,
-    and the next round finishes the work without storing anything twice."""
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_run_loses_nothing(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C (or a cancelled CI job's SIGTERM) in the middle of a round: stored versions
+    stay whole, the state file loads, and the next round finishes the work without storing
+    anything twice."""
     with serve() as site:
         urls = [f"/news/story-{n}" for n in range(40)]
         site.routes["/rss.xml"] = Page(body=rss([site.base + u for u in urls]))
@@ -315,7 +319,7 @@ def test_interrupted_run_loses_nothing(tmp_path: Path) -> None:
         while len(list((path / "content" / "ex").rglob("*.md"))) < 5:
             assert time.monotonic() < deadline and child.poll() is None
             time.sleep(0.02)
-        child.send_signal(signal.SIGINT)
+        child.send_signal(signum)
         _out, err = child.communicate(timeout=60)
         assert child.returncode == 130, err
         assert b"Interrupted" in err
@@ -351,3 +355,22 @@ def test_history_page_says_when_it_was_checked(tmp_path: Path, runner) -> None:
     assert runner.invoke(main, ["build", "-C", str(path)]).exit_code == 0
     page = (path / "site" / "ex" / "a" / "index.html").read_text()
     assert "no further checks are scheduled" in page
+
+
+def test_warc_keeps_the_raw_response_of_each_version(tmp_path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    with serve() as site:
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/a"]))
+        site.routes["/news/a"] = Page(body=article("A story", STORY), gzip=True)
+        path = project(tmp_path, site)
+        warc = tmp_path / "warc" / "raw.warc.gz"
+        Round(path, options=Options(backoff=0.01), warc=warc).run()
+    data, _ = parse(versions(path, "a")[0].read_bytes(), "v.md")
+    assert data is not None
+    with warc.open("rb") as handle:
+        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+                   for r in ArchiveIterator(handle) if r.rec_type == "response"]
+    assert [uri for uri, _ in records] == [f"{site.base}/news/a"]
+    assert records[0][1] == article("A story", STORY)
+    assert hashlib.sha256(records[0][1]).hexdigest() == data.extra["response_sha256"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -25,9 +26,12 @@ from sitegen.terminal import Terminal
 @click.option("--concurrency", type=click.IntRange(min=1, max=32), default=4,
               show_default=True, help="Requests in flight at once (each host is still "
                                       "limited by its rate_limit).")
+@click.option("--warc", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Also append every page's raw response to this WARC file (keep it outside "
+                   "content/), so each version can be checked against what the server sent.")
 @project_option
 def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency: int,
-          project: Path) -> None:
+          warc: Path | None, project: Path) -> None:
     """Read every source's feeds and check the articles that are due.
 
     New articles in the feeds are fetched and stored; tracked articles are checked again on
@@ -42,7 +46,7 @@ def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency:
     options = Options(user_agent=USER_AGENT, timeout=timeout, retries=retries)
     fetch_round = Round(project, every=every, options=options, workers=concurrency,
                         report=(lambda line: lines.append(line)) if verbose else
-                        (lambda _line: None))
+                        (lambda _line: None), warc=warc)
     show = out.is_terminal and not verbose
     progress = Progress(TextColumn("Fetching"), BarColumn(), MofNCompleteColumn(),
                         console=out, transient=True, disable=not show)
@@ -54,6 +58,7 @@ def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency:
             out.print(line, markup=False)
         lines.clear()
 
+    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job: stop as for Ctrl-C
     try:
         with progress:
             summary = fetch_round.run(advance)
@@ -71,3 +76,7 @@ def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency:
         err.print("Error: every request failed; check the network and the feed addresses.",
                   markup=False)
         sys.exit(2)
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt

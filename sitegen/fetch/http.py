@@ -28,6 +28,7 @@ class Response:
     url: str  # after redirects
     headers: httpx.Headers
     body: bytes
+    reason: str = ""
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Client:
                                            f"{self.options.max_bytes:,} bytes allowed")
                     chunks.append(chunk)
             return Response(response.status_code, str(response.url), response.headers,
-                            b"".join(chunks))
+                            b"".join(chunks), response.reason_phrase)
 
     def allowed(self, url: str, agent: str | None = None) -> bool:
         """Whether the host's robots.txt lets ``agent`` (else the default user agent) fetch

@@ -22,7 +22,7 @@ from sitegen.content.names import name_problem
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta
 from sitegen.errors import SitegenError
-from sitegen.fetch import feeds, schedule
+from sitegen.fetch import feeds, schedule, warc
 from sitegen.fetch.http import Client, FetchFailure, Options, Response
 from sitegen.fetch.identity import canonical, folder_name, host
 from sitegen.ingest.extract import InputError, html_to_markdown
@@ -78,7 +78,8 @@ class Round:
     """One ``sitegen fetch`` over a project."""
 
     def __init__(self, project: Path, *, every: bool = False, options: Options | None = None,
-                 workers: int = 4, report: Callable[[str], None] = lambda _line: None):
+                 workers: int = 4, report: Callable[[str], None] = lambda _line: None,
+                 warc: Path | None = None):
         self.project = project
         self.session = Session(project, title_fallback=False)
         self.every = every
@@ -86,6 +87,7 @@ class Round:
         self.workers = workers
         self.report = report
         self.summary = Summary()
+        self.warc = warc
         self.sources: dict[str, tuple[SourceMeta, schedule.State]] = {}
         self._saved = time.monotonic()
 
@@ -114,6 +116,7 @@ class Round:
             raise SitegenError(f"no source has feeds: add 'feeds:' to a content/<source>/"
                                f"{SOURCE_FILE} (see docs/content-format.md)")
         client = Client(self.options)
+        self.archive = warc.Archive(self.warc) if self.warc else None
         try:
             jobs = [*self._read_feeds(client), *self._due()]
             pool = ThreadPoolExecutor(max_workers=self.workers)
@@ -130,6 +133,8 @@ class Round:
         finally:
             self.save()
             client.close()
+            if self.archive:
+                self.archive.close()
         self.requests = client.requests
         return self.summary
 
@@ -227,6 +232,8 @@ class Round:
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind and kind not in HTML_TYPES:
             return self._failed(job, entry, result.when, f"not an HTML page ({kind})", meta)
+        if self.archive:
+            self.archive.add(response)
         self._page(job, entry, response, result.when, meta, state)
         return None
 
