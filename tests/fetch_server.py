@@ -29,6 +29,7 @@ class Page:
 class Site:
     routes: dict[str, Page | Callable[[], Page]] = field(default_factory=dict)
     log: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # time.monotonic() of each request
     base: str = ""
 
     def paths(self) -> list[str]:
@@ -43,6 +44,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
+            site.times.append(time.monotonic())
             site.log.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             route = site.routes.get(self.path)
             page = route() if callable(route) else route

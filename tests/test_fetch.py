@@ -374,3 +374,18 @@ def test_warc_keeps_the_raw_response_of_each_version(tmp_path: Path) -> None:
     assert [uri for uri, _ in records] == [f"{site.base}/news/a"]
     assert records[0][1] == article("A story", STORY)
     assert hashlib.sha256(records[0][1]).hexdigest() == data.extra["response_sha256"]
+
+
+def test_rate_limit_spaces_requests_to_one_host(tmp_path: Path) -> None:
+    with serve() as site:
+        urls = [f"/news/story-{n}" for n in range(6)]
+        site.routes["/rss.xml"] = Page(body=rss([site.base + u for u in urls]))
+        for n, url in enumerate(urls):
+            site.routes[url] = Page(body=article(f"Story {n}", STORY))
+        path = project(tmp_path, site)
+        source = path / "content" / "ex" / "_source.yaml"
+        source.write_text(source.read_text().replace("rate_limit: 0.001s", "rate_limit: 0.2s"))
+        Round(path, workers=4, options=Options(backoff=0.01)).run()
+        gaps = [b - a for a, b in zip(site.times, site.times[1:], strict=False)]
+        assert len(site.times) == 8  # robots.txt, the feed, six pages: four workers, one host
+        assert min(gaps) >= 0.19, gaps

@@ -173,6 +173,7 @@ class Round:
                 for url in found:
                     if url not in known and feeds.wanted(url, meta.include, meta.exclude):
                         known[url] = ""
+                        self.options.delays.setdefault(host(url), meta.rate_limit)
                         yield Job(source, url, None, {}, meta.user_agent)
 
     def _due(self) -> Iterator[Job]:
