@@ -389,3 +389,21 @@ def test_rate_limit_spaces_requests_to_one_host(tmp_path: Path) -> None:
         gaps = [b - a for a, b in zip(site.times, site.times[1:], strict=False)]
         assert len(site.times) == 8  # robots.txt, the feed, six pages: four workers, one host
         assert min(gaps) >= 0.19, gaps
+
+
+def test_a_lost_state_file_finds_the_same_folders(tmp_path: Path) -> None:
+    with serve() as site:
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/a", f"{site.base}/x/a"]))
+        site.routes["/news/a"] = Page(body=article("A story", STORY))
+        site.routes["/x/a"] = Page(body=article("Another story", STORY[1:]))
+        path = project(tmp_path, site)
+        run(path)
+        folders = sorted(p.name for p in (path / "content" / "ex").iterdir())
+        assert len(folders) == 4  # a, a-<hash>, _fetch.yaml, _source.yaml
+        kept = state(path)["articles"]
+        (path / "content" / "ex" / "_fetch.yaml").unlink()
+        summary = run(path).summary
+        assert sorted(p.name for p in (path / "content" / "ex").iterdir()) == folders
+        assert summary.new_versions == 0 and summary.unchanged == 2
+        assert {k: v["url"] for k, v in state(path)["articles"].items()} == {
+            k: v["url"] for k, v in kept.items()}

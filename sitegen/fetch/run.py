@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sitegen.content.frontmatter import parse
 from sitegen.content.names import name_problem
 from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta
@@ -27,6 +28,7 @@ from sitegen.fetch.http import Client, FetchFailure, Options, Response
 from sitegen.fetch.identity import canonical, folder_name, host
 from sitegen.ingest.extract import InputError, html_to_markdown
 from sitegen.ingest.session import Candidate, Session
+from sitegen.ingest.store import SUFFIX
 from sitegen.ingest.times import file_stem
 
 MIN_WORDS = 25  # fewer words than this is not an article: the extraction failed
@@ -266,9 +268,7 @@ class Round:
             index = state.by_url()
             name = index.get(url) or index.get(canonical(response.url))
             if name is None:
-                taken = set(state.articles) | {p.name for p in (self.session.content
-                                                                 / job.source).iterdir()}
-                name = folder_name(url, taken)
+                name = self._folder(job.source, url, state)
                 state.articles[name] = schedule.Entry(url=url)
                 self.summary.new_articles += 1
             entry = state.articles[name]
@@ -297,6 +297,27 @@ class Round:
         entry.checked_now(when, changed, meta.schedule)
         self.report(f"{job.url}: {outcome.message}")
         return None
+
+
+    def _folder(self, source: str, url: str, state: schedule.State) -> str:
+        """The folder for a new article: its URL's slug, unless another article holds it.
+        A folder whose latest version has this URL is this article's (the state file was
+        lost or the entry deleted): it is taken up again, not duplicated."""
+        taken = set(state.articles)
+        name = folder_name(url, taken)
+        folder = self.session.content / source / name
+        if folder.is_dir() and _stored_url(folder) != url:
+            name = folder_name(url, taken | {name})
+        return name
+
+
+def _stored_url(folder: Path) -> str | None:
+    """The url of the latest version file (by name) in an article folder."""
+    for path in sorted(folder.glob(f"*{SUFFIX}"), reverse=True):
+        data, _ = parse(path.read_bytes(), path.name)
+        if data is not None:
+            return data.url
+    return None
 
 
 def _validators(response: Response) -> dict[str, str]:
