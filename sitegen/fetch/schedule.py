@@ -24,7 +24,7 @@ from sitegen.errors import SitegenError
 from sitegen.ingest.times import iso
 
 HEADER = ("# Written by 'sitegen fetch': when each article was checked and is next due.\n"
-          "# Commit it with content/; delete an entry to stop tracking that article.\n")
+          "# Commit it with content/. Deleting an entry loses only its schedule.\n")
 
 
 @dataclass
