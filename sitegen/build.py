@@ -327,7 +327,8 @@ def _content_keys(specs: list[ArticleFiles], infos: dict[str, SourceInfo], diges
     per_source = {sid: stable(info) for sid, info in infos.items()}
     limits = (config.max_file_size, config.max_paragraphs)
     return {spec.key: key(spec.source, spec.id, per_source[spec.source], limits,
-                          [(rel, digests.of(rel, path)) for rel, path in spec.files])
+                          [(rel, digests.of(rel, path)) for rel, path in spec.files],
+                          [str(spec.checked), str(spec.due)])
             for spec in specs}
 
 

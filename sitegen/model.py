@@ -62,6 +62,8 @@ class Article(_History):
     source: str
     id: str
     versions: tuple[Version, ...]  # at least one, in fetched order
+    checked: datetime | None = None  # sitegen fetch's last check (content/<source>/_fetch.yaml)
+    due: datetime | None = None  # its next one; None once it is no longer checked
 
     @property
     def url(self) -> str | None:

@@ -147,4 +147,4 @@ def test_source_rules_errors_name_key_and_line(tmp_path: Path):
     _, problems = _source_yaml(tmp_path, "drop_lines: Advertisement\ndrop_line: []\n")
     assert problems[0].startswith("content/x/_source.yaml:1: drop_lines must be a list")
     assert problems[1] == ("content/x/_source.yaml:2: unknown key 'drop_line'; allowed keys: "
-                           "name, url, description, drop_lines, drop_patterns, drop_inline")
+                           "name, url, description, drop_lines, drop_patterns, drop_inline, feeds, include, exclude, user_agent, rate_limit, schedule")

@@ -197,7 +197,7 @@ def test_errors_from_every_file_are_collected_and_sorted(tmp_path: Path) -> None
     assert [m.split(":")[0] for m in found] == [
         "content/a/_source.yaml", "content/a/y/v.md", "content/b/x/v.md"]
     assert found[0] == ("content/a/_source.yaml:1: unknown key 'nmae'; allowed keys: "
-                        "name, url, description, drop_lines, drop_patterns, drop_inline")
+                        "name, url, description, drop_lines, drop_patterns, drop_inline, feeds, include, exclude, user_agent, rate_limit, schedule")
 
 
 def test_source_yaml_wrong_type(tmp_path: Path) -> None:

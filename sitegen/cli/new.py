@@ -15,8 +15,9 @@ from sitegen.terminal import Terminal
 def new(directory: Path) -> None:
     """Create a new project in DIRECTORY, ready to build.
 
-    It holds sitegen.yaml, one example article with two versions, a .gitignore, and a GitHub
-    Pages workflow (.github/workflows/pages.yml) with the requirements.txt it installs from.
+    It holds sitegen.yaml, one example article with two versions, a .gitignore, a GitHub
+    Pages workflow (.github/workflows/pages.yml), a scheduled workflow that fetches, commits
+    and publishes (.github/workflows/fetch.yml), and the requirements.txt they install from.
     """
     pin = requirement()
     written = create_project(directory, pin)

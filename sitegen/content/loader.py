@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.content import reading
 from sitegen.content.frontmatter import VersionData, parse
 from sitegen.content.names import name_problem
+from sitegen.content.source import FETCH_FILE, load_source_meta
 from sitegen.content.source import FILENAME as SOURCE_FILE
-from sitegen.content.source import load_source_meta
 from sitegen.errors import Problem, problem
 from sitegen.links import link_problem
 from sitegen.model import Archive, Article, Source, Version
@@ -32,6 +32,9 @@ class ArticleFiles:
     source: str
     id: str
     files: tuple[tuple[str, str], ...]  # (project-relative posix path, absolute path)
+    # From sitegen fetch's _fetch.yaml: when the article was last checked and is next due.
+    checked: datetime | None = None
+    due: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -98,14 +101,16 @@ def scan(project: Path, content: Path
             continue
         sources.append((entry.name, content / entry.name))
         subs = _entries(entry.path)
+        checks = _checks(content / entry.name, f"{rel}/{FETCH_FILE}", problems)
         for sub in subs:
             sub_rel = f"{rel}/{sub.name}"
             if refuse_link(sub, sub_rel):
                 continue
             if not sub.is_dir():
-                if sub.name != SOURCE_FILE:
+                if sub.name not in (SOURCE_FILE, FETCH_FILE):
                     problems.append(problem(sub_rel, "unexpected file: a source folder holds "
-                                            f"article folders and an optional {SOURCE_FILE}; "
+                                            f"article folders, an optional {SOURCE_FILE} "
+                                            f"and {FETCH_FILE}; "
                                             "version files go in content/<source>/<article>/"))
                 continue
             message = name_problem(sub.name, "article")
@@ -131,8 +136,25 @@ def scan(project: Path, content: Path
             if not files:
                 problems.append(problem(sub_rel, "article folder has no version files (*.md)"))
                 continue
-            articles.append(ArticleFiles(entry.name, sub.name, tuple(files)))
+            checked, due = checks.get(sub.name, (None, None))
+            articles.append(ArticleFiles(entry.name, sub.name, tuple(files), checked, due))
     return sources, articles, problems
+
+
+def _checks(folder: Path, rel: str, problems: list[Problem]
+            ) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """Each fetched article's last and next check, from the source's _fetch.yaml."""
+    if not (folder / FETCH_FILE).is_file():
+        return {}
+    from sitegen.errors import SitegenError
+    from sitegen.fetch import schedule  # only for projects that fetch
+
+    try:
+        state = schedule.load(folder / FETCH_FILE, rel)
+    except SitegenError as exc:
+        problems.append(problem(rel, str(exc).removeprefix(f"{rel}: ")))
+        return {}
+    return {name: (entry.checked, entry.due) for name, entry in state.articles.items()}
 
 
 DEFAULT_MAX_BYTES: int = Config.max_file_size
@@ -199,7 +221,7 @@ def load_article(spec: ArticleFiles, max_bytes: int = DEFAULT_MAX_BYTES,
                 url=d.url, published=d.published, byline=d.byline, extra=d.extra)
         for n, d in enumerate(ordered)
     )
-    return Article(spec.source, spec.id, versions), problems
+    return Article(spec.source, spec.id, versions, spec.checked, spec.due), problems
 
 
 def load_archive(project: Path, content: Path, max_bytes: int = DEFAULT_MAX_BYTES,

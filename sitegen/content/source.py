@@ -1,5 +1,6 @@
-"""``content/<source>/_source.yaml``: an outlet's name, address, description and page-chrome
-rules.
+"""``content/<source>/_source.yaml``: an outlet's name, address, description, page-chrome
+rules and what ``sitegen fetch`` reads (feeds, URL patterns, user agent, rate limit,
+schedule).
 
 The rules (``drop_lines``, ``drop_patterns``, ``drop_inline``) are used by the importers,
 not by the build: they name lines (or, for ``drop_inline``, pieces of lines) that are the
@@ -23,10 +24,26 @@ from sitegen.content.text import clean
 from sitegen.errors import Problem, problem
 
 FILENAME = "_source.yaml"
-TEXT_KEYS = ("name", "url", "description")
-RULE_KEYS = ("drop_lines", "drop_patterns", "drop_inline")
-PATTERN_KEYS = ("drop_patterns", "drop_inline")  # lists of regular expressions
-ALLOWED = TEXT_KEYS + RULE_KEYS
+FETCH_FILE = "_fetch.yaml"  # sitegen fetch's schedule state (sitegen.fetch.schedule)
+TEXT_KEYS = ("name", "url", "description", "user_agent")
+RULE_KEYS = ("drop_lines", "drop_patterns", "drop_inline", "include", "exclude")
+PATTERN_KEYS = ("drop_patterns", "drop_inline", "include", "exclude")  # regular expressions
+ALLOWED = ("name", "url", "description", "drop_lines", "drop_patterns", "drop_inline",
+           "feeds", "include", "exclude", "user_agent", "rate_limit", "schedule")
+SCHEDULE_KEYS = ("first", "longest", "stop")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When ``sitegen fetch`` checks an article again: ``first`` after a check that found
+    a change, twice as long after each check that found none, never longer than
+    ``longest``; not at all once it has not changed for ``stop`` (all in seconds)."""
+
+    first: float = 15 * 60
+    longest: float = 24 * 3600
+    stop: float = 21 * 86400
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,63 @@ class SourceMeta:
     drop_lines: tuple[str, ...] = ()  # exact lines (whitespace-trimmed) that are page chrome
     drop_patterns: tuple[re.Pattern[str], ...] = ()  # a line is chrome if one fully matches
     drop_inline: tuple[re.Pattern[str], ...] = ()  # every match inside a line is chrome
+    feeds: tuple[str, ...] = ()  # RSS or Atom addresses that list the outlet's articles
+    include: tuple[re.Pattern[str], ...] = ()  # fetch: an article URL must match one of these
+    exclude: tuple[re.Pattern[str], ...] = ()  # fetch: ...and none of these
+    user_agent: str | None = None
+    rate_limit: float = 1.0  # seconds between two requests to one host
+    schedule: Schedule = Schedule()
+
+
+def duration(value: object) -> float | None:
+    """Seconds in '90s', '15m', '2h', '21d' (or a plain number of seconds); None if not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value > 0 else None
+    match = _DURATION.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match or float(match.group(1)) <= 0:
+        return None
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _schedule(value: Any, rel: str, line: int) -> tuple[Schedule, list[Problem]]:
+    if not isinstance(value, dict):
+        return Schedule(), [problem(rel, "schedule must be 'key: value' lines ("
+                                         f"{', '.join(SCHEDULE_KEYS)}), e.g. 'first: 15m'", line)]
+    problems: list[Problem] = []
+    values: dict[str, float] = {}
+    for key, item in value.items():
+        seconds = duration(item)
+        if key not in SCHEDULE_KEYS:
+            problems.append(problem(rel, f"schedule: unknown key {key!r}; allowed keys: "
+                                         f"{', '.join(SCHEDULE_KEYS)}", line))
+        elif seconds is None:
+            problems.append(problem(rel, f"schedule: {key} must be a time such as 30m, 6h or "
+                                         f"14d (s, m, h, d), not {item!r}", line))
+        else:
+            values[key] = seconds
+    result = Schedule(**values)
+    if result.first > result.longest:
+        problems.append(problem(rel, "schedule: first must not be longer than longest", line))
+    return result, problems
+
+
+def _feeds(value: Any, rel: str, line: int,
+           item_lines: list[int]) -> tuple[tuple[str, ...], list[Problem]]:
+    if not isinstance(value, list):
+        return (), [problem(rel, "feeds must be a list of RSS or Atom addresses, one '- https://"
+                                 f"...' item per line, not {type(value).__name__}", line)]
+    problems: list[Problem] = []
+    feeds: list[str] = []
+    for i, item in enumerate(value):
+        at = item_lines[i] if i < len(item_lines) else line
+        if not isinstance(item, str) or not item.strip().startswith(("http://", "https://")):
+            problems.append(problem(rel, f"feeds item {i + 1} must be an http:// or https:// "
+                                         f"address, not {item!r}", at))
+        else:
+            feeds.append(item.strip())
+    return tuple(feeds), problems
 
 
 def _item_lines(text: str, key: str) -> list[int]:
@@ -117,6 +191,20 @@ def load_source_meta(file: Path, rel: str) -> tuple[SourceMeta, list[Problem]]:
         elif key in RULE_KEYS:
             values[key], found = _rules(key, value, rel, line, _item_lines(text, key))
             problems.extend(found)
+        elif key == "feeds":
+            values[key], found = _feeds(value, rel, line, _item_lines(text, key))
+            problems.extend(found)
+        elif key == "schedule":
+            values[key], found = _schedule(value, rel, line)
+            problems.extend(found)
+        elif key == "rate_limit":
+            seconds = duration(value)
+            if seconds is None:
+                problems.append(problem(rel, "rate_limit must be the time between two requests "
+                                             f"to one host, such as 1s or 0.5s, not {value!r}",
+                                        line))
+            else:
+                values[key] = seconds
         elif value is not None and not isinstance(value, str):
             problems.append(problem(rel, f"{key} must be text, not {type(value).__name__}; "
                                          "put the value in quotes", line))
