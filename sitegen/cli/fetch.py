@@ -58,7 +58,8 @@ def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency:
             out.print(line, markup=False)
         lines.clear()
 
-    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job: stop as for Ctrl-C
+    # A cancelled CI job: stop as for Ctrl-C (the caller's own handler comes back after).
+    before = signal.signal(signal.SIGTERM, _interrupt)
     try:
         with progress:
             summary = fetch_round.run(advance)
@@ -66,6 +67,8 @@ def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency:
         err.print("Interrupted: every version stored so far is kept, and the schedule "
                   "saved.", markup=False)
         sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, before)
     for line in lines:
         out.print(line, markup=False)
     if not verbose:
