@@ -140,11 +140,14 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
     problems += found
     digests = Digests(quick.digests)
     keys = _content_keys(specs, infos, digests, config)
+    # When sitegen fetch last checked each article: only its history page shows it, so it is
+    # kept out of the content key (a fetch round that found nothing new re-diffs nothing).
+    checks = {spec.key: _checks(spec) for spec in specs}
 
     full = not (cache and quick.build_id and read_marker(output) == quick.build_id)
     sources_key = key(stable(infos))  # a source without articles is in no article's key
-    if (not full and keys == quick.keys and render_key == quick.render_key
-            and sources_key == quick.sources):
+    if (not full and keys == quick.keys and checks == quick.checks
+            and render_key == quick.render_key and sources_key == quick.sources):
         # Same contents with new times (a fresh checkout): remember them. (A file read again
         # only because it was new at the last build, and still the same, is no reason to.)
         if digests.relearned:
@@ -187,12 +190,14 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         records: dict[str, ArticleRecord] = {}
         for spec in specs:
             old = state.articles.get(spec.key)
-            if old and old.content_key == keys[spec.key] and old.render_key == render_key:
+            same = old and old.content_key == keys[spec.key] and old.render_key == render_key
+            if same and old.checks == checks[spec.key]:
                 records[spec.key] = old
             else:
                 tasks.append(job.Task(spec, infos[spec.source], keys[spec.key],
                                       old.pages if old else {},
-                                      old.search_doc if old else None))
+                                      old.search_doc if old else None, checks[spec.key],
+                                      _history_size(old, spec, output) if same else None))
         reused = len(records)
 
         settings = job.Settings(project, config, search, render_key, staging, docs,
@@ -281,6 +286,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
               "files": len(writer.manifest) + sum(len(r.pages) for r in records.values()),
               "bytes": size}
     store.save(Quick(build_id=build_id, render_key=render_key, digests=digests.used, keys=keys,
+                     checks=checks,
                      sources=sources_key, counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
@@ -327,9 +333,25 @@ def _content_keys(specs: list[ArticleFiles], infos: dict[str, SourceInfo], diges
     per_source = {sid: stable(info) for sid, info in infos.items()}
     limits = (config.max_file_size, config.max_paragraphs)
     return {spec.key: key(spec.source, spec.id, per_source[spec.source], limits,
-                          [(rel, digests.of(rel, path)) for rel, path in spec.files],
-                          [str(spec.checked), str(spec.due)])
+                          [(rel, digests.of(rel, path)) for rel, path in spec.files])
             for spec in specs}
+
+
+def _checks(spec: ArticleFiles) -> str:
+    """When sitegen fetch last checked the article and when it is due next ("" if never)."""
+    if spec.checked is None and spec.due is None:
+        return ""
+    return f"{spec.checked and spec.checked.isoformat()} {spec.due and spec.due.isoformat()}"
+
+
+def _history_size(old: ArticleRecord, spec: ArticleFiles, output: Path) -> tuple[int, int]:
+    """The old record's size and its history page's, for a job that makes only that page
+    again (the page's size is read from the output, which the record says it holds)."""
+    page = urls.output_path(urls.article(spec.source, spec.id))
+    try:
+        return old.size, (output / page).stat().st_size if page in old.pages else 0
+    except OSError:
+        return old.size, 0
 
 
 def _unchanged(quick: Quick, problems: list[Problem], keep_going: bool, output: Path,

@@ -33,7 +33,7 @@ from sitegen.errors import Problem
 from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
 
-FORMAT = 13
+FORMAT = 14
 FOLDER = ".sitegen-cache"
 # A cached blob is at most this large once decompressed: a crafted one cannot fill memory.
 BLOB_LIMIT = 256_000_000
@@ -53,6 +53,7 @@ class ArticleRecord:
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
     size: int = 0  # bytes of its files in the output
+    checks: str = ""  # when sitegen fetch last checked it and is due next (its history page)
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:
@@ -90,6 +91,7 @@ class Quick:
     # content file -> (size, modification and change times, sha256): fingerprint.Digests
     digests: dict[str, Seen] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # article -> its content key
+    checks: dict[str, str] = field(default_factory=dict)  # article -> its checks (see build)
     sources: str = ""  # a key of every source's details
     counts: dict[str, int] = field(default_factory=dict)  # what BuildResult reports
     problems: list[Problem] = field(default_factory=list)  # of the articles, with keep_going

@@ -24,7 +24,7 @@ from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.output import write_file
 from sitegen.pages import Page
-from sitegen.pages.articles import article_pages
+from sitegen.pages.articles import article_pages, history_page
 from sitegen.render.theme import Theme
 from sitegen.search import document, document_path
 
@@ -50,6 +50,10 @@ class Task:
     content_key: str
     old_pages: dict[str, str]  # what the output holds now (skip writing identical bytes)
     old_search_doc: str | None
+    checks: str = ""  # when sitegen fetch last checked it and is due next
+    # Only the checks changed: (the old record's size, the size of its history page in the
+    # output). Only the history page, the one page that shows them, is made again.
+    checks_only: tuple[int, int] | None = None
 
 
 _settings: Settings | None = None
@@ -130,7 +134,8 @@ def run(task: Task) -> Outcome:
     settings, theme = _settings, _theme
     config = settings.config
     article, problems = load_article(task.spec, config.max_file_size, config.max_paragraphs)
-    record = ArticleRecord(task.content_key, settings.render_key, None, problems, {}, None)
+    record = ArticleRecord(task.content_key, settings.render_key, None, problems, {}, None,
+                           checks=task.checks)
     if article is None:
         return Outcome(record, [], 0)
     written = 0
@@ -138,7 +143,13 @@ def run(task: Task) -> Outcome:
     record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
                                        task.content_key)
     template_problems: set[Problem] = set()
-    for page in article_pages(article, task.source, diffs, record.summary):
+    if task.checks_only is not None:
+        record.pages, record.search_doc = dict(task.old_pages), task.old_search_doc
+        record.size = task.checks_only[0] - task.checks_only[1]
+        pages = [history_page(article, task.source, record.summary)]
+    else:
+        pages = article_pages(article, task.source, diffs, record.summary)
+    for page in pages:
         try:
             html = theme.render(page.template, {**page.context, "page_url": page.url})
         except jinja2.TemplateError as exc:
@@ -152,6 +163,9 @@ def run(task: Task) -> Outcome:
         if task.old_pages.get(path) != sha:
             _write(settings.site, path, data)
             written += 1
+    if task.checks_only is not None:  # its feed and search document are as they were
+        record.seal()
+        return Outcome(record, sorted(template_problems), written, unusable)
     if settings.config.base_url:
         made = feeds.entries(article, task.source, diffs, settings.config)
         save_blob(entries_blob(settings.entries, record), made)

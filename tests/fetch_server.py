@@ -22,7 +22,9 @@ class Page:
     last_modified: str | None = None
     location: str | None = None
     delay: float = 0.0  # seconds before answering (a time-out)
-    gzip: bool = False
+    gzip: bool = False  # sent gzipped (the same bytes each time) if the client accepts it
+    headers: dict[str, str] = field(default_factory=dict)
+    encoded: str | None = None  # a Content-Encoding for the body as it is (no compression)
 
 
 @dataclass
@@ -63,8 +65,12 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             body = page.body
             self.send_response(page.status)
             if page.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
-                body = gzip.compress(body)
+                body = gzip.compress(body, mtime=0)
                 self.send_header("Content-Encoding", "gzip")
+            if page.encoded:
+                self.send_header("Content-Encoding", page.encoded)
+            for name, value in page.headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(body)))
             for name, value in (("ETag", page.etag), ("Last-Modified", page.last_modified),

@@ -3,17 +3,21 @@ rounds, failures of every kind, robots.txt, conditional requests, the schedule."
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import signal
 import subprocess
 import sys
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
+from sitegen import job
+from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.frontmatter import parse
 from sitegen.fetch import schedule
@@ -335,26 +339,45 @@ def test_interrupted_run_loses_nothing(tmp_path: Path, signum: int) -> None:
         assert all(len(versions(path, f"story-{n}")) == 1 for n in range(40))
 
 
-def test_history_page_says_when_it_was_checked(tmp_path: Path, runner) -> None:
+def test_history_page_says_when_it_was_checked(tmp_path: Path, runner, monkeypatch) -> None:
     with serve() as site:
         site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/a"]))
         site.routes["/news/a"] = Page(body=article("A story", STORY))
         path = project(tmp_path, site)
         run(path)
+        site.routes["/news/a"] = Page(body=article("A story", [*STORY, "A correction."]))
+        run(path, every=True)
+    assert len(versions(path, "a")) == 2
     assert runner.invoke(main, ["build", "-C", str(path)]).exit_code == 0
     entry = state(path)["articles"]["a"]
     page = (path / "site" / "ex" / "a" / "index.html").read_text()
-    checked, due = (entry[k].replace("Z", "+00:00") for k in ("checked", "due"))
+    checked, due = (datetime.fromisoformat(entry[k]).replace(microsecond=0).isoformat()
+                    for k in ("checked", "due"))
     assert f'Last checked <time datetime="{checked}">' in page
     assert f'next check due <time datetime="{due}">' in page
-    # The schedule moves without a new version: the page is built again.
+    # The schedule moves without a new version: the history page is made again, and nothing
+    # else — no diff, no version page (a fetch round that found nothing new is cheap).
     file = path / "content" / "ex" / "_fetch.yaml"
     data = yaml.safe_load(file.read_text())
     data["articles"]["a"]["due"] = None
     file.write_text(yaml.safe_dump(data))
-    assert runner.invoke(main, ["build", "-C", str(path)]).exit_code == 0
+    version_page = path / "site" / "ex" / "a" / "v0" / "index.html"
+    before = version_page.stat().st_mtime_ns
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(job, "diff_versions", not_again)
+    monkeypatch.setattr(job, "article_pages", not_again)
+    result = build(path, jobs=1)
     page = (path / "site" / "ex" / "a" / "index.html").read_text()
     assert "no further checks are scheduled" in page
+    assert (result.rebuilt, result.written) == (1, 1)
+    assert version_page.stat().st_mtime_ns == before
+    monkeypatch.undo()
+    # The size the build reports is the output's, as after a clean build.
+    clean = build(path, tmp_path / "clean", jobs=1, cache=False)
+    assert result.bytes == clean.bytes
 
 
 def test_warc_keeps_the_raw_response_of_each_version(tmp_path: Path) -> None:
@@ -369,11 +392,70 @@ def test_warc_keeps_the_raw_response_of_each_version(tmp_path: Path) -> None:
     data, _ = parse(versions(path, "a")[0].read_bytes(), "v.md")
     assert data is not None
     with warc.open("rb") as handle:
-        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+        records = [(r.rec_headers.get_header("WARC-Target-URI"), r.raw_stream.read(),
+                    r.http_headers.get_header("Content-Encoding"))
                    for r in ArchiveIterator(handle) if r.rec_type == "response"]
-    assert [uri for uri, _ in records] == [f"{site.base}/news/a"]
-    assert records[0][1] == article("A story", STORY)
-    assert hashlib.sha256(records[0][1]).hexdigest() == data.extra["response_sha256"]
+    # The body exactly as the server sent it (gzipped), which the version's hash is of.
+    sent = gzip.compress(article("A story", STORY), mtime=0)
+    assert records == [(f"{site.base}/news/a", sent, "gzip")]
+    assert hashlib.sha256(sent).hexdigest() == data.extra["response_sha256"]
+    with warc.open("rb") as handle:  # and a WARC reader gives the page back
+        pages = [r.content_stream().read() for r in ArchiveIterator(handle)
+                 if r.rec_type == "response"]
+    assert pages == [article("A story", STORY)]
+
+
+def test_a_redirect_is_asked_of_robots_txt_too(tmp_path: Path) -> None:
+    with serve() as site:
+        site.routes["/robots.txt"] = Page(body=b"User-agent: *\nDisallow: /private/\n",
+                                          content_type="text/plain")
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/a", f"{site.base}/news/b"]))
+        site.routes["/news/a"] = Page(302, location="/private/a")
+        site.routes["/private/a"] = Page(body=article("Secret", STORY))
+        site.routes["/news/b"] = Page(301, location="/news/b2")
+        site.routes["/news/b2"] = Page(body=article("Open", STORY))
+        site.routes["/news/loop"] = Page(302, location="/news/loop")
+        path = project(tmp_path, site)
+        summary = run(path).summary
+        assert "/private/a" not in site.paths()
+        assert summary.blocked == 1 and summary.new_articles == 1
+        assert [p.name for p in (path / "content" / "ex").iterdir() if p.is_dir()] == ["b2"]
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/loop"]))
+        summary = run(path).summary
+        assert summary.failures == [f"{site.base}/news/loop: more than 10 redirects"]
+
+
+def test_retry_after_is_obeyed_or_left_for_the_next_round(tmp_path: Path) -> None:
+    with serve() as site:
+        answers = iter([Page(503, headers={"Retry-After": "1"}),
+                        Page(body=article("A story", STORY))])
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/a", f"{site.base}/news/b"]))
+        site.routes["/news/a"] = lambda: next(answers)
+        site.routes["/news/b"] = Page(429, headers={"Retry-After": "3600"})
+        path = project(tmp_path, site)
+        summary = run(path).summary  # back-off 0.01 s: the second try waits for the server
+        asked = [t for (p, _), t in zip(site.log, site.times, strict=True) if p == "/news/a"]
+        assert len(asked) == 2 and asked[1] - asked[0] >= 0.99
+        assert summary.new_articles == 1
+        assert site.paths().count("/news/b") == 1  # an hour is not waited for in the run
+        assert summary.failures == [f"{site.base}/news/b: HTTP 429, asked to wait 3600 s"]
+
+
+def test_bodies_are_decoded_within_the_limit(tmp_path: Path) -> None:
+    big = b"<html><body><p>" + b"a " * 3_000_000 + b"</p></body></html>"
+    with serve() as site:
+        site.routes["/rss.xml"] = Page(body=rss([f"{site.base}/news/{n}" for n in "abc"]))
+        site.routes["/news/a"] = Page(body=big, gzip=True)  # 6 MB as 6 KB on the wire
+        site.routes["/news/b"] = Page(body=b"not gzip at all", encoded="gzip")
+        site.routes["/news/c"] = Page(body=zlib.compress(article("C", STORY)),
+                                      encoded="deflate")
+        path = project(tmp_path, site)
+        summary = run(path).summary
+    assert sorted(summary.failures) == [
+        f"{site.base}/news/a: the body is more than the 5,242,880 bytes allowed once "
+        "decompressed",
+        f"{site.base}/news/b: the body is not valid gzip"]
+    assert summary.new_articles == 1 and versions(path, "c")
 
 
 def test_rate_limit_spaces_requests_to_one_host(tmp_path: Path) -> None:

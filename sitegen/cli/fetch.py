@@ -22,13 +22,14 @@ from sitegen.terminal import Terminal
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
               metavar="SECONDS", help="Give up on a request after this long (it is retried).")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Retries of a request that timed out or got a 5xx or 429 answer.")
+              help="Retries of a request that timed out or got a 5xx or 429 answer "
+                   "(after the server's Retry-After, up to 60 s).")
 @click.option("--concurrency", type=click.IntRange(min=1, max=32), default=4,
               show_default=True, help="Requests in flight at once (each host is still "
                                       "limited by its rate_limit).")
 @click.option("--warc", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Also append every page's raw response to this WARC file (keep it outside "
-                   "content/), so each version can be checked against what the server sent.")
+              help="Also append every page's response, its body as sent, to this WARC file "
+                   "(keep it outside content/), so each version can be checked against it.")
 @project_option
 def fetch(every: bool, verbose: bool, timeout: float, retries: int, concurrency: int,
           warc: Path | None, project: Path) -> None:

@@ -25,7 +25,7 @@ from sitegen.content.source import FILENAME as SOURCE_FILE
 from sitegen.content.source import SourceMeta
 from sitegen.errors import SitegenError
 from sitegen.fetch import feeds, schedule, warc
-from sitegen.fetch.http import Client, FetchFailure, Options, Response
+from sitegen.fetch.http import Blocked, Client, FetchFailure, Options, Response
 from sitegen.fetch.identity import canonical, folder_name, host
 from sitegen.ingest.extract import InputError, html_to_markdown
 from sitegen.ingest.session import Candidate, Session
@@ -154,17 +154,16 @@ class Round:
             for feed in meta.feeds:
                 validators = state.feeds.get(feed, {})
                 try:
-                    if not client.allowed(feed, meta.user_agent):
-                        raise FetchFailure("robots.txt does not allow it")
                     agent = {"User-Agent": meta.user_agent} if meta.user_agent else {}
-                    response = client.get(feed, {**_conditional(validators), **agent})
+                    response = client.get(feed, {**_conditional(validators), **agent},
+                                          agent=meta.user_agent)
                     if response.status == 304:
                         self.summary.feeds += 1
                         self.summary.succeeded += 1
                         self.report(f"{feed}: feed not modified")
                         continue
                     if response.status != 200:
-                        raise FetchFailure(f"HTTP {response.status}")
+                        raise FetchFailure(_status(response))
                     found = feeds.links(response.body, response.url)
                 except (FetchFailure, feeds.FeedError) as exc:
                     self._fail(feed, str(exc))
@@ -192,10 +191,10 @@ class Round:
     def _fetch(self, client: Client, job: Job) -> Result:
         """On a worker thread: the request only; nothing is written here."""
         try:
-            if not client.allowed(job.url, job.agent):
-                return Result(job, blocked=True)
             agent = {"User-Agent": job.agent} if job.agent else {}
-            return Result(job, client.get(job.url, {**job.headers, **agent}))
+            return Result(job, client.get(job.url, {**job.headers, **agent}, agent=job.agent))
+        except Blocked as exc:
+            return Result(job, failure=str(exc), blocked=True)
         except FetchFailure as exc:
             return Result(job, failure=str(exc))
 
@@ -211,7 +210,7 @@ class Round:
         entry = state.articles.get(job.name) if job.name else None
         if result.blocked:
             self.summary.blocked += 1
-            self.report(f"{job.url}: not fetched: robots.txt does not allow it")
+            self.report(f"{job.url}: not fetched: {result.failure}")
             return
         self.summary.checked += 1
         if response is None or result.failure:
@@ -232,7 +231,7 @@ class Round:
             return self._failed(job, entry, result.when, f"HTTP {response.status}: removed "
                                 "at the source; its stored versions are kept", meta)
         if response.status != 200:
-            return self._failed(job, entry, result.when, f"HTTP {response.status}", meta)
+            return self._failed(job, entry, result.when, _status(response), meta)
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind and kind not in HTML_TYPES:
             return self._failed(job, entry, result.when, f"not an HTML page ({kind})", meta)
@@ -281,7 +280,7 @@ class Round:
             entry.aliases.append(alias)
         if (self.session.content / job.source / name / f"{file_stem(when)}.md").exists():
             when = datetime.now(UTC)  # a second check within the second: keep them apart
-        digest = hashlib.sha256(response.body).hexdigest()
+        digest = hashlib.sha256(response.raw).hexdigest()  # of the bytes as sent
         outcome = self.session.offer(job.source, name, Candidate(
             response.url, when, response.body, "html", extracted.title, entry.url,
             extra={"response_sha256": digest}, body=extracted.body))
@@ -322,6 +321,13 @@ def _stored_url(folder: Path) -> str | None:
         if data is not None:
             return data.url
     return None
+
+
+def _status(response: Response) -> str:
+    """A failed answer's status, and how long the server asked to be left alone."""
+    if response.retry_after is None:
+        return f"HTTP {response.status}"
+    return f"HTTP {response.status}, asked to wait {response.retry_after:.0f} s"
 
 
 def _validators(response: Response) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Raw responses kept as WARC (warcio), outside content/, so that a stored version can be
 checked against what the server sent: its ``response_sha256`` is the SHA-256 of the
-record's payload."""
+record's payload, the body exactly as it came (still gzipped if it was sent so)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from warcio.warcwriter import WARCWriter
 
 from sitegen.fetch.http import Response
 
-# httpx hands over the body decoded: these headers would describe the bytes on the wire.
-_WIRE_ONLY = {"content-encoding", "content-length", "transfer-encoding"}
+# The body is kept as sent but no longer chunked, and its length is known.
+_TRANSFER = {"content-length", "transfer-encoding"}
 
 
 class Archive:
@@ -25,12 +25,13 @@ class Archive:
         self.writer = WARCWriter(self.handle, gzip=True)
 
     def add(self, response: Response) -> None:
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _WIRE_ONLY]
-        headers.append(("Content-Length", str(len(response.body))))
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in _TRANSFER]
+        headers.append(("Content-Length", str(len(response.raw))))
         http = StatusAndHeaders(f"{response.status} {response.reason}", headers,
                                 protocol="HTTP/1.1")
         record = self.writer.create_warc_record(response.url, "response",
-                                                payload=io.BytesIO(response.body),
+                                                payload=io.BytesIO(response.raw),
                                                 http_headers=http)
         self.writer.write_record(record)
         self.handle.flush()

@@ -19,10 +19,9 @@ from sitegen.render import markdown
 def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],
                   summary: ArticleSummary) -> list[Page]:
     """``diffs`` holds each version's diff from the one before it, by (n - 1, n)."""
-    context = {"article": article, "source": source, "summary": summary,
-               "has_compare": has_compare(len(article.versions))}
-    pages = [Page(urls.article(article.source, article.id), "article.html", context,
-                  article.latest.fetched)]
+    history = history_page(article, source, summary)
+    context = history.context
+    pages = [history]
     for version in article.versions:
         n = version.number
         pages.append(Page(urls.version(article.source, article.id, n), "version.html",
@@ -36,6 +35,15 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
                           {**context, "compare": compare_context(article)},
                           article.latest.fetched))
     return pages
+
+
+def history_page(article: Article, source: SourceInfo, summary: ArticleSummary) -> Page:
+    """The article's history page: the only one of its pages that shows when sitegen fetch
+    last checked it, so the only one made again when no more than that changed."""
+    context = {"article": article, "source": source, "summary": summary,
+               "has_compare": has_compare(len(article.versions))}
+    return Page(urls.article(article.source, article.id), "article.html", context,
+                article.latest.fetched)
 
 
 def body_html(text: str) -> str:
