@@ -6,7 +6,8 @@ Round 1 finds every article in the feed, fetches, extracts and stores it; round 
 (``--all``) checks them all again and gets 304 answers (ETags); round 3 (``--all``, the
 server sending no validators) fetches and extracts every page again, all unchanged. All
 articles are on one host, so a round can take no less than articles x rate_limit: that
-floor is printed beside each time.
+floor is printed beside each time. After each round the site is built (no search), as the
+scheduled workflow does: after rounds 2 and 3 only the schedule moved.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from sitegen.build import build
 from sitegen.content.source import duration
 from sitegen.fetch.http import Options
 from sitegen.fetch.run import Round
@@ -63,6 +65,10 @@ def main() -> None:
             print(f"{label}: {took:.2f} s, {len(site.log)} requests "
                   f"({took / max(summary.checked, 1) * 1000:.1f} ms per article); "
                   f"{summary.line()}")
+            began = time.perf_counter()
+            made = build(project, search=False)
+            print(f"  build after it (no search): {time.perf_counter() - began:.2f} s, "
+                  f"{made.rebuilt} articles rebuilt, {made.written} files written")
 
 
 if __name__ == "__main__":
