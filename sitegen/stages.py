@@ -39,6 +39,10 @@ LISTS_PARALLEL_FROM = 100
 SEARCH_PARALLEL = 4
 T = TypeVar("T")
 R = TypeVar("R")
+# The feed entries the last build's scope feeds used, by entries key, kept in this process
+# only (never on disk: they are HTML): a preview's next build takes them from here instead
+# of making them again for each article the feeds list. Replaced by each build's.
+_entries: dict[str, dict[int, feeds.Entry]] = {}
 
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -161,6 +165,10 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
     loaded: dict[str, dict[int, feeds.Entry]] = {}
     missing = []
     for article in sorted(needed):
+        kept = _entries.get(records[article].entries_key)
+        if kept is not None:
+            loaded[article] = kept
+            continue
         made, _ = load_blob(job.entries_blob(folder, records[article]), list[feeds.Entry])
         if made is None:
             missing.append(article)
@@ -168,6 +176,10 @@ def scope_feeds(writer: Writer, config: Config, catalog: Catalog, state: State,
         loaded[article] = {e.number: e for e in made}
     if missing:
         return missing
+    listed = {records[k].entries_key for *_, items, _ in wanted for k, _ in items}
+    kept = {**_entries, **{records[k].entries_key: made for k, made in loaded.items()}}
+    _entries.clear()
+    _entries.update((k, made) for k, made in kept.items() if k in listed)
     for name, feed_title, description, page, items, with_source in todo:
         files = feeds.feed_files(config, name, feed_title, description, page,
                                  [loaded[k][n] for k, n in items], fallback,

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from sitegen import stages
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.content.loader import load_archive
@@ -138,6 +139,29 @@ def test_entries_speak_as_the_site_does(tmp_path: Path, project: Path) -> None:
     assert "First seen 7 March 2025, 05:00 EST." in first
     assert "<p>Address: " in latest and "Url" not in latest
     assert "UTC" not in latest + change + first
+
+
+def test_a_second_build_in_one_process_keeps_the_feeds_entries(
+        tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview's rebuild after one new version takes the other articles' feed entries from
+    its own memory, not by making them again (the bulk of a rebuild on rust-rfcs)."""
+    for n in range(5):
+        write(project / f"content/paper/other-{n}/a.md",
+              version_file(f"Other {n}", f"2025-03-0{n + 1}T09:00:00Z", f"Text {n}.\n"))
+    build(project, tmp_path / "out", base_url=BASE, search=False, jobs=1)
+    write(project / "content/paper/story/c.md",
+          version_file("Third headline", "2025-03-09T10:00:00Z", "One.\n\nThree.\n"))
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("feed entries made again")
+
+    monkeypatch.setattr(stages, "make_entries", not_again)
+    build(project, tmp_path / "out", base_url=BASE, search=False, jobs=1)
+    monkeypatch.undo()
+    build(project, tmp_path / "clean", base_url=BASE, search=False, jobs=1, cache=False)
+    for path in feeds_of(tmp_path / "clean"):
+        rel = path.relative_to(tmp_path / "clean")
+        assert (tmp_path / "out" / rel).read_bytes() == path.read_bytes(), rel
 
 
 def test_without_base_url_no_feed_is_written(project: Path, tmp_path: Path) -> None:
