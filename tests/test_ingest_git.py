@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from sitegen.build import build
 from sitegen.cli import main
+from sitegen.content import reading
 from sitegen.content.loader import load_archive
+from sitegen.ingest import session as session_module
 from sitegen.model import Article
 from tests.conftest import write
 
@@ -177,6 +179,32 @@ def test_bad_files_stop_nothing_else(runner: CliRunner, project: Path, tmp_path:
     assert f"bad:bad.txt@{first[:12]}: binary file" in result.output
     assert "3 added (0 reverts among them), 0 unchanged, 1 error" in result.output
     assert "the next run starts after it and does not report these errors again" in result.output
+
+
+def test_a_blob_over_the_limit_is_passed_over_unread(runner: CliRunner, project: Path,
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    """A file of the scraper's history over the import limit is an error naming it, is
+    never extracted (a 16 MB page took trafilatura 154 s and 3.4 GB), and the files after
+    it in the same git stream are read as usual."""
+    monkeypatch.setattr(reading, "LIMIT", 50_000)
+    r = Repo(tmp_path / "big")
+    r.commit("2025-03-07T10:00:00Z", {"a-huge.txt": "word " * 20_000, "b-small.txt": "One.\n"})
+    r.commit("2025-03-07T11:00:00Z", {"b-small.txt": "Two.\n"})
+
+    convert = session_module.convert
+
+    def small_only(data: bytes, fmt: str) -> object:
+        assert len(data) <= 50_000, "an input over the limit was extracted"
+        return convert(data, fmt)
+
+    monkeypatch.setattr(session_module, "convert", small_only)
+    result = run(runner, project, str(r.path))
+    first = r.git("rev-list", "--max-parents=0", "HEAD").strip()
+    assert (f"big:a-huge.txt@{first[:12]}: is 100,000 bytes, over the limit of 50,000: not "
+            "imported") in result.output, result.output
+    assert not (project / "content/big/a-huge").exists()
+    assert "2 added (0 reverts among them), 0 unchanged, 1 error" in result.output
 
 
 def test_a_bad_file_is_reported_once_and_the_position_kept(runner: CliRunner, project: Path,

@@ -29,11 +29,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import urls
+from sitegen.content import reading
 from sitegen.content.names import MAX_LENGTH
 from sitegen.errors import SitegenError
 from sitegen.ingest import records
 from sitegen.ingest.extract import SUFFIXES
-from sitegen.ingest.session import Candidate, Outcome, Session, Tally
+from sitegen.ingest.session import Candidate, Outcome, Session, Tally, too_big
 
 STATE_FORMAT = 1
 RECORDS = "records"  # the format of a data file read item by item (--id)
@@ -231,8 +232,9 @@ def plan(repo: Path, wanted: list[str], fmt: str | None, state: dict | None) -> 
                    sorted(unknown), sorted(meta), chosen)
 
 
-def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes]:
-    """The contents of ``shas``, in order, from one ``git cat-file --batch`` process."""
+def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes | int]:
+    """The contents of ``shas``, in order, from one ``git cat-file --batch`` process; for a
+    blob over the import limit, its size instead (passed over, never held)."""
     process = subprocess.Popen(["git", "-C", str(repo), "cat-file", "--batch"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None
@@ -252,7 +254,18 @@ def _blobs(repo: Path, shas: list[str]) -> Iterator[bytes]:
             header = process.stdout.readline().split()
             if len(header) != 3:
                 raise GitError(f"git cat-file could not read blob {sha}")
-            data = process.stdout.read(int(header[2]))
+            size = int(header[2])
+            if size > reading.LIMIT:  # passed over a megabyte at a time
+                left = size
+                while left > 0:
+                    chunk = process.stdout.read(min(left, 1 << 20))
+                    if not chunk:
+                        raise GitError(f"git cat-file could not read blob {sha}")
+                    left -= len(chunk)
+                process.stdout.read(1)
+                yield size
+                continue
+            data = process.stdout.read(size)
             process.stdout.read(1)  # the newline after each object
             yield data
     finally:
@@ -362,6 +375,11 @@ def run(session: Session, source: str, repo: Path, wanted: list[str], fmt: str |
     for (commit, item, path, _blob), data in zip(result.versions, blobs, strict=True):
         assert item.article is not None and item.fmt is not None
         origin = f"{repo.name}:{path}@{commit.sha[:12]}"
+        if isinstance(data, int):
+            outcome = Outcome("error", origin, f"{source}/{item.article}", too_big(data))
+            tally.count(outcome)
+            report(outcome, 1)
+            continue
         if items is None:
             report(session.offer(source, item.article, Candidate(
                 origin, commit.time, data, item.fmt, extra={"commit": commit.sha})), 1)

@@ -46,6 +46,11 @@ class Candidate:
     # it is, instead of converting ``data``, and it may be empty
 
 
+def too_big(size: int) -> str:
+    """What an import says of an input over the limit (not read further, not stored)."""
+    return f"is {size:,} bytes, over the limit of {reading.LIMIT:,}: not imported"
+
+
 @dataclass(frozen=True)
 class Outcome:
     kind: Literal["added", "unchanged", "skipped", "error"]
@@ -260,6 +265,8 @@ class Session:
                 folder = self._folders[where] = article_folder(self.content, source, article)
             except StoreError as exc:
                 return error(str(exc), retry=True)
+        if len(candidate.data) > reading.LIMIT:  # as add and the snapshots are limited
+            return error(too_big(len(candidate.data)))
         try:
             extracted: Extracted = (Extracted(normalise.clean(candidate.body))
                                     if candidate.body is not None
