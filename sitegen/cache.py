@@ -33,7 +33,7 @@ from sitegen.errors import Problem
 from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
 
-FORMAT = 13
+FORMAT = 14
 FOLDER = ".sitegen-cache"
 # A cached blob is at most this large once decompressed: a crafted one cannot fill memory.
 BLOB_LIMIT = 256_000_000
@@ -53,6 +53,7 @@ class ArticleRecord:
     search_doc: str | None  # sha256 of its search document
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
     size: int = 0  # bytes of its files in the output
+    manifest: str = ""  # its versions' lines in the site's manifest (sitegen.provenance)
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:

@@ -20,7 +20,8 @@ stderr = Terminal(stderr=True)
 COMMANDS = {"add": ("add", "add"), "build": ("build", "build"), "diff": ("diff", "diff"),
             "export": ("export", "export"), "fetch": ("fetch", "fetch"),
             "import": ("imports", "import_dir"), "import-git": ("imports", "import_git"),
-            "new": ("new", "new"), "serve": ("serve", "serve")}
+            "new": ("new", "new"), "serve": ("serve", "serve"),
+            "verify": ("verify", "verify")}
 
 
 class Group(click.Group):
