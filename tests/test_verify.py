@@ -148,3 +148,32 @@ def test_the_pages_workflows_verify_the_site_after_building_it(tmp_path: Path) -
                           text=True, check=False)
     assert done.returncode == 1
     assert "content/example/extra/2025-01-01T00-00-00Z.md: missing" in done.stderr
+
+
+def test_the_version_page_shows_the_hashes_a_reader_can_check(runner, project: Path,
+                                                               browser) -> None:
+    write(project / B, version_file("Second headline", "2025-03-07T13:00:00Z",
+                                    "One.\n\nTwo, changed.\n", url="https://paper.example/s",
+                                    response_sha256="'<script>alert(1)</script>'"))
+    write(project / A, version_file("First headline", "2025-03-07T10:00:00Z", "One.\n\nTwo.\n",
+                                    response_sha256="ab" * 32))
+    build(runner, project)
+    sha_a = hashlib.sha256(b"One.\n\nTwo.\n").hexdigest()
+    html = (project / "site/paper/story/v0/index.html").read_text()
+    assert f'<code title="{sha_a}">{sha_a[:12]}</code>' in html
+    assert f'<code class="hash-full">{sha_a}</code>' in html
+    assert "Response SHA-256" in html and f'<code title="{"ab" * 32}">' in html
+    hostile = (project / "site/paper/story/v1/index.html").read_text()
+    assert "<script>alert" not in hostile and "&lt;script&gt;alert(1)" in hostile
+    with serve(project / "site") as url:
+        page = browser.new_page()
+        page.goto(url + "paper/story/v0/")
+        full = page.locator(".hash .hash-full").first
+        assert not full.is_visible()
+        summary = page.locator(".hash summary").first
+        assert summary.inner_text() == sha_a[:12]
+        assert page.locator(".hash summary code").first.get_attribute("title") == sha_a
+        summary.click()
+        assert full.is_visible() and full.inner_text() == sha_a
+        assert page.locator(".hash dt").all_inner_texts() == ["TEXT SHA-256", "RESPONSE SHA-256"]
+        page.close()
