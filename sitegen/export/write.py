@@ -26,7 +26,10 @@ from sitegen.export.rows import CHANGE_FIELDS, EDIT_FIELDS, VERSION_FIELDS, arti
 
 FORMAT = "sitegen-export/1"
 TABLES = ("versions", "changes", "edits")
-ROW_GROUP = 5_000  # Parquet rows buffered per table before they are written out
+# Parquet rows are buffered per table and written out as a row group at this many rows, or
+# this much text, whichever comes first: memory stays flat however long the texts are.
+ROW_GROUP = 5_000
+ROW_GROUP_TEXT = 8_000_000
 
 
 def has_parquet() -> bool:
@@ -62,16 +65,18 @@ class _Parquet:
         self.schema = _schema(pa, table)
         self.writer = pq.ParquetWriter(str(path), self.schema, compression="zstd")
         self.rows: list[dict[str, Any]] = []
+        self.text = 0  # characters of text in the rows buffered
 
     def write(self, row: dict[str, Any]) -> None:
         self.rows.append(row)
-        if len(self.rows) >= ROW_GROUP:
+        self.text += sum(len(v) for v in row.values() if isinstance(v, str))
+        if len(self.rows) >= ROW_GROUP or self.text >= ROW_GROUP_TEXT:
             self.flush()
 
     def flush(self) -> None:
         if self.rows:
             self.writer.write_table(self.pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.rows = []
+            self.rows, self.text = [], 0
 
     def close(self) -> None:
         self.flush()

@@ -42,7 +42,7 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
 
 # Short: every version page carries them (docs/export.md says the rest).
 TEXT_NOTE = "Of the text (Markdown, UTF-8) as sitegen export holds it; sitegen verify checks it."
-RESPONSE_NOTE = "Of the raw HTTP response the text was extracted from."
+RESPONSE_NOTE = "Of the HTTP response body the text was extracted from, as fetched."
 
 
 def hashes(version: Version) -> list[tuple[str, str, str]]:
