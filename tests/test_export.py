@@ -15,7 +15,7 @@ from bench import rfcs
 from sitegen.cli import main
 from sitegen.content.loader import load_archive
 from sitegen.diff import diff_versions
-from sitegen.export.edits import edits, word_diff
+from sitegen.export.edits import MAX_PAIRS, edits, word_diff
 from sitegen.export.sentences import split, split_unit
 from sitegen.export.write import has_parquet
 from sitegen.model import Article
@@ -264,3 +264,14 @@ def test_a_content_problem_stops_the_export_and_keeps_the_last_one(runner, tmp_p
 
 def test_initials_of_one_name_stay_together() -> None:
     assert split_unit("J. A. Smith said so. It ended.") == ["J. A. Smith said so.", "It ended."]
+
+
+def test_a_large_rewrite_still_pairs_sentences_edited_in_place() -> None:
+    """Past MAX_PAIRS candidate pairs only nearby sentences are compared: each of 1,000
+    sentences edited where it stands is still found as edited, not deleted and added."""
+    old = [f"Sentence number {n} says thing {n * 7} about topic {n % 13}." for n in range(1000)]
+    new = [text.replace("says", "now says") for text in old]
+    found = edits(old, new)
+    assert len(old) * len(new) > MAX_PAIRS
+    assert [(e.action, e.old_index, e.new_index) for e in found] == [
+        ("edited", n, n) for n in range(1000)]
