@@ -40,6 +40,7 @@ from tests.conftest import RUST_RFCS, SEEDS, need, version_file, write
     ("prices rose. then fell.", ["prices rose. then fell."]),  # lower case goes on
     ("„Das ist gut.“ Er ging.", ["„Das ist gut.“", "Er ging."]),
     ("He waited… Then he went.", ["He waited…", "Then he went."]),
+    ("“I love the U.S.” Smith said.", ["“I love the U.S.”", "Smith said."]),
 ])
 def test_sentence_split(text: str, expected: list[str]) -> None:
     assert split_unit(text) == expected
@@ -275,3 +276,10 @@ def test_a_large_rewrite_still_pairs_sentences_edited_in_place() -> None:
     assert len(old) * len(new) > MAX_PAIRS
     assert [(e.action, e.old_index, e.new_index) for e in found] == [
         ("edited", n, n) for n in range(1000)]
+
+
+def test_an_export_into_content_is_refused(runner, tmp_path: Path) -> None:
+    project = small_project(tmp_path / "proj")
+    done = runner.invoke(main, ["export", str(project / "content/data"), "-C", str(project)])
+    assert done.exit_code == 2 and "inside content/" in done.output
+    assert not (project / "content/data").exists()

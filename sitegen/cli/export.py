@@ -67,6 +67,9 @@ def export(out_dir: Path, project: Path, since: datetime | None, parquet: bool |
     project = project.resolve()
     config = resolve_config(project, None)
     content = project / "content"
+    if out_dir.resolve().is_relative_to(content.resolve()):
+        raise click.UsageError(f"{out_dir} is inside content/, where every file must be a "
+                               "version: export somewhere else, e.g. data/")
     if not content.is_dir():
         raise BuildError([problem("content", f"no content/ folder in {project}; create it, "
                                              "or run 'sitegen new' to start a project")])
