@@ -232,7 +232,7 @@ def test_export_since_and_the_rows_of_a_small_archive(runner, tmp_path: Path) ->
     assert [v["version"] for v in rows(later / "versions.jsonl.gz")] == [2]
     assert [c["new_version"] for c in rows(later / "changes.jsonl.gz")] == [2]
     assert {e["new_version"] for e in rows(later / "edits.jsonl.gz")} == {2}
-    assert json.loads((later / "meta.json").read_text())["since"] == "2025-03-08T12:00:00+00:00"
+    assert json.loads((later / "meta.json").read_text())["since"] == "2025-03-08T12:00:00Z"
     day = tmp_path / "day"
     export(runner, project, day, "--since", "2025-03-08")
     assert [v["version"] for v in rows(day / "versions.jsonl.gz")] == [1, 2]
@@ -257,6 +257,8 @@ def test_a_content_problem_stops_the_export_and_keeps_the_last_one(runner, tmp_p
     assert done.exit_code == 1
     assert "content/paper/story/d.md" in done.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    fresh = runner.invoke(main, ["export", str(tmp_path / "new"), "-C", str(project)])
+    assert fresh.exit_code == 1 and not (tmp_path / "new").exists()  # nothing left behind
     kept = runner.invoke(main, ["export", str(out), "-C", str(project), "-k"])
     assert kept.exit_code == 0, kept.output
     assert "Skipped" in kept.output and "d.md" in kept.output

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from sitegen.build import resolve_config
 from sitegen.cli.build import progress_bar, project_option
@@ -93,7 +94,7 @@ def export(out_dir: Path, project: Path, since: datetime | None, parquet: bool |
                              parquet=has_parquet() if parquet is None else parquet,
                              progress=progress)
     for item in sorted(problems + found):
-        err.print(f"[yellow]Skipped:[/] {item}", markup=True, highlight=False)
+        err.print(f"[yellow]Skipped:[/] {escape(str(item))}", highlight=False)
     files = ", ".join(f"{name} {_size(size)}" for name, size in summary.files.items()
                       if name != "meta.json")
     Terminal().print(

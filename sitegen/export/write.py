@@ -18,11 +18,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sitegen.export.rows import CHANGE_FIELDS, EDIT_FIELDS, VERSION_FIELDS, article_rows
+from sitegen.provenance import fetched_text
 
 FORMAT = "sitegen-export/1"
 TABLES = ("versions", "changes", "edits")
@@ -114,10 +115,17 @@ Progress = Callable[[str, int, int], None]
 
 @contextlib.contextmanager
 def _staging(out: Path) -> Iterator[Path]:
+    """A temporary folder inside ``out``, removed at the end (and ``out`` with it if this
+    export made it and failed)."""
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".sitegen-export-", dir=out))
     try:
         yield folder
+    except BaseException:
+        if made:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -152,7 +160,7 @@ def export(articles: Iterator[Any], out: Path, *, total: int, since: datetime | 
             for group in writers.values():
                 for writer in group:
                     writer.close()
-        meta = {"format": FORMAT, "since": since.astimezone(UTC).isoformat() if since else None,
+        meta = {"format": FORMAT, "since": fetched_text(since) if since else None,
                 "counts": {"articles": summary.articles, "versions": summary.versions,
                            "changes": summary.changes, "edits": summary.edits},
                 "files": {name: _sha256(staged / name) for name in names}}
