@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sitegen import hosting, urls
+from sitegen import hosting, provenance, urls
 from sitegen.cache import ArticleRecord, Cache, Quick, State, render_key_of
 from sitegen.config import Config, check_base_url, load_config, normalise_base_url
 from sitegen.content.loader import ArticleFiles, scan
@@ -244,6 +244,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         blocks = stages.sitemap_blocks(config, records)
         for path, data in hosting.host_files(config, lists, blocks).items():
             writer.add(path, data)
+        writer.add(provenance.MANIFEST,
+                   provenance.manifest_file(r.manifest for r in records.values()))
         progress("Indexing for search", 0, 1)
         search_keys, keep_documents = indexing.finish(writer)
         progress("Indexing for search", 1, 1)

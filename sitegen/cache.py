@@ -33,7 +33,7 @@ from sitegen.errors import Problem
 from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
 
-FORMAT = 14
+FORMAT = 15
 FOLDER = ".sitegen-cache"
 # A cached blob is at most this large once decompressed: a crafted one cannot fill memory.
 BLOB_LIMIT = 256_000_000
@@ -54,6 +54,7 @@ class ArticleRecord:
     pages_key: str = ""  # a hash of ``pages`` (see seal), for the build's id
     size: int = 0  # bytes of its files in the output
     checks: str = ""  # when sitegen fetch last checked it and is due next (its history page)
+    manifest: str = ""  # its versions' lines in the site's manifest (sitegen.provenance)
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:

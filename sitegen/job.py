@@ -25,6 +25,7 @@ from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.output import write_file
 from sitegen.pages import Page
 from sitegen.pages.articles import article_pages, history_page
+from sitegen.provenance import manifest_block
 from sitegen.render.theme import Theme
 from sitegen.search import document, document_path
 
@@ -142,6 +143,7 @@ def run(task: Task) -> Outcome:
     diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
     record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
                                        task.content_key)
+    record.manifest = manifest_block(article)
     template_problems: set[Problem] = set()
     if task.checks_only is not None:
         record.pages, record.search_doc = dict(task.old_pages), task.old_search_doc

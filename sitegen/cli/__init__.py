@@ -18,9 +18,10 @@ stderr = Terminal(stderr=True)
 # Each command's module, imported only when that command runs (or help lists it): a
 # no-change `sitegen build` should not pay for importing the preview server or the importers.
 COMMANDS = {"add": ("add", "add"), "build": ("build", "build"), "diff": ("diff", "diff"),
-            "fetch": ("fetch", "fetch"),
+            "export": ("export", "export"), "fetch": ("fetch", "fetch"),
             "import": ("imports", "import_dir"), "import-git": ("imports", "import_git"),
-            "new": ("new", "new"), "serve": ("serve", "serve")}
+            "new": ("new", "new"), "serve": ("serve", "serve"),
+            "verify": ("verify", "verify")}
 
 
 class Group(click.Group):

@@ -10,9 +10,10 @@ from markupsafe import Markup
 from sitegen import urls
 from sitegen.diff import Diff
 from sitegen.diff.engine import parsed
-from sitegen.model import Article, ArticleSummary, SourceInfo
+from sitegen.model import Article, ArticleSummary, SourceInfo, Version
 from sitegen.pages import Page
 from sitegen.pages.compare import compare_context, has_compare
+from sitegen.provenance import text_sha256
 from sitegen.render import markdown
 
 
@@ -26,6 +27,7 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
         n = version.number
         pages.append(Page(urls.version(article.source, article.id, n), "version.html",
                           {**context, "version": version, "change": summary.versions[n],
+                           "hashes": hashes(version),
                            "diff": diffs.get((n - 1, n)),
                            "body_html": Markup(markdown.headings_from(body_html(version.body),
                                                                       2))},
@@ -44,6 +46,20 @@ def history_page(article: Article, source: SourceInfo, summary: ArticleSummary) 
                "has_compare": has_compare(len(article.versions))}
     return Page(urls.article(article.source, article.id), "article.html", context,
                 article.latest.fetched)
+
+
+# Short: every version page carries them (docs/export.md says the rest).
+TEXT_NOTE = "Of the text (Markdown, UTF-8) as sitegen export holds it; sitegen verify checks it."
+RESPONSE_NOTE = "Of the HTTP response body the text was extracted from, as the server sent it."
+
+
+def hashes(version: Version) -> list[tuple[str, str, str]]:
+    """(label, hex SHA-256, what it is of) for the version page's provenance facts."""
+    found = [("Text SHA-256", text_sha256(version.body), TEXT_NOTE)]
+    response = version.extra.get("response_sha256")
+    if isinstance(response, str) and response:
+        found.append(("Response SHA-256", response, RESPONSE_NOTE))
+    return found
 
 
 def body_html(text: str) -> str:
