@@ -157,6 +157,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
 
     # Imported here, not at the top: a rebuild with nothing to do never loads the renderers.
     from sitegen import job, search_ahead, stages
+    from sitegen.stories import update as stories_step
 
     progress = progress or stages.quiet
     staging = new_staging(output)
@@ -192,7 +193,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             else:
                 tasks.append(job.Task(spec, infos[spec.source], keys[spec.key],
                                       old.pages if old else {},
-                                      old.search_doc if old else None))
+                                      old.search_doc if old else None,
+                                      state.stories.told.get(spec.key)))
         reused = len(records)
 
         settings = job.Settings(project, config, search, render_key, staging, docs,
@@ -213,6 +215,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         if problems and not keep_going:
             raise BuildError(problems)
         records = dict(sorted(records.items()))
+        found = stories_step.find(records, state, by_key, infos, settings, jobs)
+        job_writes += found.written
         catalog = stages.catalog_of(infos, records)
         writer = stages.Writer(staging, state.files, full)
         missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
@@ -233,6 +237,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             lambda k: search_ahead.document_of(by_key[k], infos[by_key[k].source], config))
         lists, pages = stages.render_lists(writer, config, catalog, state, full, search,
                                            render_key, settings, jobs, progress)
+        lists += stories_step.pages(writer, found, state, settings)
+        pages += len(state.stories.pages)
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
         pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
@@ -284,7 +290,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                      sources=sources_key, counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
-                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds))
+                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds,
+                     stories=state.stories))
     return BuildResult(
         **counts, seconds=time.perf_counter() - started, output=output,
         warnings=[*store.warnings, *hosting.warnings(config, size)], skipped=sorted(problems),

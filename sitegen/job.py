@@ -27,6 +27,8 @@ from sitegen.pages import Page
 from sitegen.pages.articles import article_pages
 from sitegen.render.theme import Theme
 from sitegen.search import document, document_path
+from sitegen.stories.records import ToldBlock
+from sitegen.stories.signature import signature_of
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Task:
     content_key: str
     old_pages: dict[str, str]  # what the output holds now (skip writing identical bytes)
     old_search_doc: str | None
+    told: ToldBlock | None = None  # what its history page's "Also told by" shows
 
 
 _settings: Settings | None = None
@@ -124,6 +127,11 @@ class Outcome(NamedTuple):
     warning: str | None = None  # a cached blob that was not used, and why
 
 
+def told_key(told: ToldBlock | None) -> str:
+    """What a history page's "Also told by" block is made from, as a key ("" for none)."""
+    return "" if told is None else digest_bytes(repr(told).encode())
+
+
 def run(task: Task) -> Outcome:
     """Build one article: its record, any template problems, and how many files it wrote."""
     assert _settings is not None and _theme is not None, "init() first"
@@ -133,12 +141,14 @@ def run(task: Task) -> Outcome:
     record = ArticleRecord(task.content_key, settings.render_key, None, problems, {}, None)
     if article is None:
         return Outcome(record, [], 0)
+    record.story = signature_of(article)
+    record.told_key = told_key(task.told)
     written = 0
     diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
     record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
                                        task.content_key)
     template_problems: set[Problem] = set()
-    for page in article_pages(article, task.source, diffs, record.summary):
+    for page in article_pages(article, task.source, diffs, record.summary, task.told):
         try:
             html = theme.render(page.template, {**page.context, "page_url": page.url})
         except jinja2.TemplateError as exc:

@@ -14,15 +14,17 @@ from sitegen.model import Article, ArticleSummary, SourceInfo
 from sitegen.pages import Page
 from sitegen.pages.compare import compare_context, has_compare
 from sitegen.render import markdown
+from sitegen.stories.records import ToldBlock
 
 
 def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],
-                  summary: ArticleSummary) -> list[Page]:
-    """``diffs`` holds each version's diff from the one before it, by (n - 1, n)."""
+                  summary: ArticleSummary, told: ToldBlock | None = None) -> list[Page]:
+    """``diffs`` holds each version's diff from the one before it, by (n - 1, n); ``told``
+    is the history page's "Also told by" (the article's relations to other sources')."""
     context = {"article": article, "source": source, "summary": summary,
                "has_compare": has_compare(len(article.versions))}
-    pages = [Page(urls.article(article.source, article.id), "article.html", context,
-                  article.latest.fetched)]
+    pages = [Page(urls.article(article.source, article.id), "article.html",
+                  {**context, "told": told}, article.latest.fetched)]
     for version in article.versions:
         n = version.number
         pages.append(Page(urls.version(article.source, article.id, n), "version.html",

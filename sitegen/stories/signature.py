@@ -1,0 +1,59 @@
+"""An article's signature for finding stories: made by its job, kept with its record, so
+that a build compares a new version against candidates without reading the archive."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+from sitegen.model import Article
+from sitegen.stories import text
+from sitegen.stories.records import Signature
+
+NUM_PERM = 128
+SCHEME = "affine32"  # uint32 values: the record keeps 512 bytes an article
+# A quotation: its opening and closing marks in any of the styles outlets use (“…”, „…“,
+# "…", «…»); single marks are left out, being apostrophes as often as not.
+_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n]{12,400}?)[”“\"»]")
+MIN_QUOTE_WORDS = 4
+
+
+def lean(sig: Signature) -> LeanMinHash:
+    values = np.frombuffer(sig.minhash, dtype="<u4").astype(np.uint64)
+    return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
+
+
+def quotes(body: str) -> list[str]:
+    """The normalised quotations of at least ``MIN_QUOTE_WORDS`` words."""
+    found = []
+    for match in _QUOTE.finditer(body):
+        quote = text.normalise(match.group(1)).strip(" ,.;:")
+        if len(text.words(quote)) >= MIN_QUOTE_WORDS:
+            found.append(quote)
+    return found
+
+
+def evidence(body: str) -> tuple[list[str], set[int]]:
+    """A version's sentences and the keys of its sentences and quotations."""
+    found = text.sentences(body)
+    keys = {text.sentence_key(s) for s in found}
+    keys.update(text.sentence_key(q) for q in quotes(body))
+    return found, keys
+
+
+def signature_of(article: Article) -> Signature:
+    shingles: set[bytes] = set()
+    keys: set[int] = set()
+    seen: set[str] = set()
+    for version in article.versions:
+        if version.body in seen:
+            continue
+        seen.add(version.body)
+        found, version_keys = evidence(version.body)
+        shingles |= text.shingles(found)
+        keys |= version_keys
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    minhash.update_batch(sorted(shingles))
+    return Signature(minhash.hashvalues.astype("<u4").tobytes(), sorted(keys))
