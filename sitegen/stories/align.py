@@ -59,9 +59,9 @@ def align(earlier: list[str], later: list[str], quotes_earlier: set[int],
     hold keys of quotations (signature.quotes)."""
     old = [s for s in earlier if text.sentence_key(s) not in furniture]
     new = [s for s in later if text.sentence_key(s) not in furniture]
-    quotes = len((quotes_earlier & quotes_later) - furniture)
+    shared = (quotes_earlier & quotes_later) - furniture
     if not old or not new:
-        return Alignment(0, 0.0, 0.0, 0.0, (), quotes)
+        return Alignment(0, 0.0, 0.0, 0.0, (), len(shared))
     sizes = [len(text.words(s)) for s in new]
     total = sum(sizes)
     scores = process.cdist(new, old, scorer=fuzz.ratio, score_cutoff=SIMILAR, workers=1)
@@ -76,4 +76,7 @@ def align(earlier: list[str], later: list[str], quotes_earlier: set[int],
             if score >= VERBATIM:
                 verbatim += sizes[i]
     order = _in_order([j for _, j, _ in matched]) / len(matched) if matched else 0.0
-    return Alignment(total, verbatim / total, similar / total, order, tuple(matched), quotes)
+    # A quotation that is a whole matched sentence is counted once.
+    shared -= {text.sentence_key(new[i]) for i, _, _ in matched}
+    return Alignment(total, verbatim / total, similar / total, order, tuple(matched),
+                     len(shared))

@@ -12,11 +12,11 @@ PARAPHRASE = "paraphrase"
 SAME = "same story"
 RELATIONS = (COPY, EDITED, PARAPHRASE, SAME)
 
-COPY_VERBATIM = 0.85  # share of the later text's words in verbatim sentences: a copy
-EDITED_VERBATIM = 0.4  # an edited copy: this much verbatim ...
-EDITED_SIMILAR = 0.6  # ... and this much matched at all
-PARAPHRASE_SIMILAR = 0.6  # a paraphrase: this much matched, mostly not verbatim ...
+COPY_VERBATIM = 0.9  # share of the later text's words in verbatim sentences: a copy
+PARAPHRASE_SIMILAR = 0.6  # a paraphrase: this much matched ...
+PARAPHRASE_REWORDED = 0.3  # ... this much of it matched but not verbatim ...
 PARAPHRASE_ORDER = 0.8  # ... in the same order
+EDITED_VERBATIM = 0.4  # an edited copy: this much verbatim
 SAME_EVIDENCE = 2  # the same story: this many matched sentences or shared quotations
 
 
@@ -24,10 +24,11 @@ def relation(a: Alignment) -> str | None:
     """``a`` aligns the later article's text against the earlier one's."""
     if a.verbatim >= COPY_VERBATIM:
         return COPY
-    if a.verbatim >= EDITED_VERBATIM and a.similar >= EDITED_SIMILAR:
-        return EDITED
-    if a.similar >= PARAPHRASE_SIMILAR and a.order >= PARAPHRASE_ORDER:
+    if (a.similar >= PARAPHRASE_SIMILAR and a.similar - a.verbatim >= PARAPHRASE_REWORDED
+            and a.order >= PARAPHRASE_ORDER):
         return PARAPHRASE
+    if a.verbatim >= EDITED_VERBATIM:
+        return EDITED
     if a.evidence >= SAME_EVIDENCE:
         return SAME
     return None
