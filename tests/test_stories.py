@@ -86,6 +86,30 @@ def test_candidates_find_the_related_pairs_and_only_across_sources() -> None:
     assert some and all(one in p for p in some)
 
 
+def test_bands_find_what_datasketch_lsh_finds() -> None:
+    """The numpy band matching gives exactly the pairs a datasketch MinHashLSH with the same
+    bands gives, for the whole archive and for one article."""
+    from datasketch import MinHashLSH
+
+    from sitegen.stories.signature import lean
+
+    cases = _cases()
+    arts = {x.key: x for a, b, _ in cases for x in (a, b)}
+    sigs = {k: signature_of(a) for k, a in arts.items()}
+    names = sorted(sigs)
+    lsh = MinHashLSH(num_perm=128, params=candidates.bands())
+    for name in names:
+        lsh.insert(name, lean(sigs[name]))
+    expected = {(min(n, o), max(n, o)) for n in names for o in lsh.query(lean(sigs[n]))
+                if o != n}
+    matrix = candidates.matrix_of(names, sigs)
+    got = {(names[x], names[y]) for x, y in candidates.band_pairs(matrix)}
+    assert got == expected and expected
+    one = names[0]
+    near = {names[o] for o in candidates.near_rows(matrix, matrix[0])} - {one}
+    assert near == {o for o in lsh.query(lean(sigs[one])) if o != one}
+
+
 def test_boilerplate_of_a_source_is_furniture() -> None:
     a = labelled.article("paper", "one", ["Cats sleep most of the day in warm places.\n\n"
                                            + labelled.BOILER[1]])

@@ -44,16 +44,21 @@ def evidence(body: str) -> tuple[list[str], set[int]]:
 
 
 def signature_of(article: Article) -> Signature:
-    shingles: set[bytes] = set()
-    keys: set[int] = set()
-    seen: set[str] = set()
+    """Made from the article's distinct paragraphs and sentences (its versions share most
+    of them), each worked out once."""
+    found: dict[str, None] = {}
     for version in article.versions:
-        if version.body in seen:
-            continue
-        seen.add(version.body)
-        found, version_keys = evidence(version.body)
-        shingles |= text.shingles(found)
-        keys |= version_keys
+        found.update(dict.fromkeys(text.paragraphs(version.body)))
+    sentences: dict[str, None] = {}
+    keys: set[int] = set()
+    for paragraph in found:
+        sentences.update(dict.fromkeys(text.paragraph_sentences(paragraph)))
+        keys.update(text.sentence_key(q) for q in quotes(paragraph))
+    shingles: set[bytes] = set()
+    for sentence in sentences:
+        w = text.words(sentence)
+        keys.add(text.words_key(w))
+        text.add_shingles(w, shingles)
     minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
-    minhash.update_batch(sorted(shingles))
+    minhash.update_batch(list(shingles))
     return Signature(minhash.hashvalues.astype("<u4").tobytes(), sorted(keys))

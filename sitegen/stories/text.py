@@ -10,8 +10,8 @@ import unicodedata
 
 # Every quotation mark and apostrophe of the seeds and of the common keyboards: dropped, not
 # mapped to one, since one outlet writes “word”, another „word“ and a third 'word'.
-QUOTES = dict.fromkeys(map(ord, "\"'`´‘’‚‛“”„‟‹›«»「」『』′″"), None)
-DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
+_TABLE = {**dict.fromkeys(map(ord, "\"'`´‘’‚‛“”„‟‹›«»「」『』′″"), None),
+          **dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")}
 MIN_WORDS = 6  # shorter sentences are headings, captions and furniture, not evidence
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[*_#>`\[\]|]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\d])")
@@ -20,7 +20,7 @@ _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
 
 def normalise(text: str) -> str:
     """Lower case, NFKC, quotes removed, dashes unified, spacing collapsed."""
-    text = unicodedata.normalize("NFKC", text).translate(QUOTES).translate(DASHES)
+    text = unicodedata.normalize("NFKC", text).translate(_TABLE)
     return " ".join(text.lower().split())
 
 
@@ -28,22 +28,34 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def paragraphs(body: str) -> list[str]:
+    return re.split(r"\n\s*\n", body)
+
+
+def paragraph_sentences(paragraph: str) -> list[str]:
+    """The normalised sentences of one paragraph that have at least ``MIN_WORDS`` words."""
+    found = []
+    plain = _MARKUP.sub(" ", paragraph)
+    for sentence in _SENTENCE_END.split(" ".join(plain.split())):
+        text = normalise(sentence)
+        if len(_WORD.findall(text)) >= MIN_WORDS:
+            found.append(text)
+    return found
+
+
 def sentences(body: str) -> list[str]:
     """The normalised sentences of a Markdown body that have at least ``MIN_WORDS`` words,
     in order (paragraphs first split on blank lines, then on sentence ends)."""
-    found = []
-    for paragraph in re.split(r"\n\s*\n", body):
-        plain = _MARKUP.sub(" ", paragraph)
-        for sentence in _SENTENCE_END.split(" ".join(plain.split())):
-            text = normalise(sentence)
-            if len(words(text)) >= MIN_WORDS:
-                found.append(text)
-    return found
+    return [s for paragraph in paragraphs(body) for s in paragraph_sentences(paragraph)]
 
 
 def sentence_key(sentence: str) -> int:
     """A stable 63-bit key of a normalised sentence's words (for counting furniture)."""
-    data = " ".join(words(sentence)).encode()
+    return words_key(words(sentence))
+
+
+def words_key(found: list[str]) -> int:
+    data = " ".join(found).encode()
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
 
 
@@ -54,7 +66,9 @@ def shingles(sentence_list: list[str]) -> set[bytes]:
     """Word ``SHINGLE``-grams of every sentence (not across sentence ends)."""
     found: set[bytes] = set()
     for sentence in sentence_list:
-        w = words(sentence)
-        for n in range(len(w) - SHINGLE + 1):
-            found.add(" ".join(w[n:n + SHINGLE]).encode())
+        add_shingles(words(sentence), found)
     return found
+
+
+def add_shingles(w: list[str], found: set[bytes]) -> None:
+    found.update(" ".join(w[n:n + SHINGLE]).encode() for n in range(len(w) - SHINGLE + 1))
