@@ -110,6 +110,23 @@ def test_bands_find_what_datasketch_lsh_finds() -> None:
     assert near == {o for o in lsh.query(lean(sigs[one])) if o != one}
 
 
+def test_one_article_finds_what_the_whole_archive_finds() -> None:
+    """A one-version rebuild's lookup gives the pairs of a clean build, crowded band values
+    and keys (text on more than CROWD articles) left out by both."""
+    cases = _cases()
+    arts = {x.key: x for a, b, _ in cases for x in (a, b)}
+    for n in range(candidates.CROWD + 5):  # a template every article of a site has
+        arts[f"site{n % 3}/t{n}"] = labelled.article(f"site{n % 3}", f"t{n}", [
+            "The weather today is grey with a chance of light rain later on in the day."])
+    arts["none/short"] = labelled.article("none", "short", ["Too short."])
+    sigs = {k: signature_of(a) for k, a in arts.items()}
+    every, _ = candidates.pairs(sigs)
+    assert not any(p[0].startswith("site") and p[1].startswith("site") for p in every)
+    for name in sorted(sigs):
+        mine, _ = candidates.pairs(sigs, [name])
+        assert mine == {p for p in every if name in p}, name
+
+
 def test_boilerplate_of_a_source_is_furniture() -> None:
     a = labelled.article("paper", "one", ["Cats sleep most of the day in warm places.\n\n"
                                            + labelled.BOILER[1]])

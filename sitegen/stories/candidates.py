@@ -31,6 +31,10 @@ from sitegen.stories.signature import NUM_PERM
 LSH_THRESHOLD = 0.1
 FURNITURE_ARTICLES = 2  # a key in this many articles of one source is furniture
 MIN_SHARED = 2  # shared (non-furniture) keys that make two articles a candidate pair
+# A band value or key shared by more articles than this is no evidence of a story (text
+# every article of a template has): skipped, so that the pairs never grow as the square of
+# the archive.
+CROWD = 50
 
 
 @cache
@@ -71,7 +75,7 @@ def band_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
         ranked = keys[order]
         starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1], True])
         for s, e in itertools.pairwise(starts):
-            if e - s > 1:
+            if 1 < e - s <= CROWD:
                 rows = sorted(order[s:e].tolist())
                 found.update((x, y) for i, x in enumerate(rows) for y in rows[i + 1:])
     return found
@@ -80,7 +84,9 @@ def band_pairs(matrix: np.ndarray) -> set[tuple[int, int]]:
 def near_rows(matrix: np.ndarray, row: np.ndarray) -> np.ndarray:
     """The rows equal to ``row`` in at least one band."""
     b, r = bands()
-    return np.flatnonzero((matrix == row).reshape(len(matrix), b, r).all(axis=2).any(axis=1))
+    equal = (matrix == row).reshape(len(matrix), b, r).all(axis=2)
+    usable = equal.sum(axis=0) <= CROWD  # (as band_pairs: the row itself counts)
+    return np.flatnonzero(equal[:, usable].any(axis=1))
 
 
 def pairs(signatures: dict[str, Signature], changed: Iterable[str] | None = None,
@@ -88,7 +94,7 @@ def pairs(signatures: dict[str, Signature], changed: Iterable[str] | None = None
     """The candidate pairs (sorted article keys) that include an article of ``changed``
     (every pair when None), and the furniture keys (all of them, or for ``changed``
     those of the articles of its pairs)."""
-    names = sorted(signatures)
+    names = sorted(n for n, sig in signatures.items() if sig.minhash)
     if not names:
         return set(), set()
     matrix = matrix_of(names, signatures)
@@ -102,12 +108,14 @@ def pairs(signatures: dict[str, Signature], changed: Iterable[str] | None = None
                     index[k].append(n)
         shared: Counter[tuple[int, int]] = Counter()
         for rows in index.values():
+            if len(rows) > CROWD:
+                continue
             shared.update((x, y) for i, x in enumerate(rows) for y in rows[i + 1:])
         near = band_pairs(matrix) | {p for p, n in shared.items() if n >= MIN_SHARED}
         found = {(names[x], names[y]) for x, y in near
                  if _source(names[x]) != _source(names[y])}
         return found, boiler
-    wanted = sorted(set(changed) & set(signatures))
+    wanted = sorted(set(changed) & set(names))
     flat = np.fromiter((k for n in names for k in signatures[n].keys), dtype=np.int64)
     owner = np.repeat(np.arange(len(names)),
                       [len(signatures[n].keys) for n in names])
@@ -116,7 +124,10 @@ def pairs(signatures: dict[str, Signature], changed: Iterable[str] | None = None
         mine = signatures[name].keys
         boiler = furniture(signatures, set(mine))
         evidence = np.array([k for k in mine if k not in boiler], dtype=np.int64)
-        rows, counts = np.unique(owner[np.isin(flat, evidence)], return_counts=True)
+        hit = np.isin(flat, evidence)
+        found_keys, per_key = np.unique(flat[hit], return_counts=True)
+        usable = np.isin(flat[hit], found_keys[per_key <= CROWD])
+        rows, counts = np.unique(owner[hit][usable], return_counts=True)
         near = set(near_rows(matrix, matrix[position[name]]).tolist())
         near.update(rows[counts >= MIN_SHARED].tolist())
         source = _source(name)

@@ -4,6 +4,7 @@ that a build compares a new version against candidates without reading the archi
 from __future__ import annotations
 
 import re
+import zlib
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -59,6 +60,10 @@ def signature_of(article: Article) -> Signature:
         w = text.words(sentence)
         keys.add(text.words_key(w))
         text.add_shingles(w, shingles)
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    # CRC-32 (C, called directly) hashes the shingles: three times quicker than the
+    # default SHA-1 wrapper, and the permutations are applied to its values anyway.
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=zlib.crc32)
+    if not shingles:  # no sentence long enough: nothing to find it by
+        return Signature(b"", sorted(keys))
     minhash.update_batch(list(shingles))
     return Signature(minhash.hashvalues.astype("<u4").tobytes(), sorted(keys))

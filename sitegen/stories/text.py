@@ -59,11 +59,11 @@ def words_key(found: list[str]) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
 
 
-SHINGLE = 3  # words per shingle: a swapped word spoils three shingles, not a sentence
+# Shingles are three words (add_shingles): a swapped word spoils three, not a sentence.
 
 
 def shingles(sentence_list: list[str]) -> set[bytes]:
-    """Word ``SHINGLE``-grams of every sentence (not across sentence ends)."""
+    """Word 3-grams of every sentence (not across sentence ends)."""
     found: set[bytes] = set()
     for sentence in sentence_list:
         add_shingles(words(sentence), found)
@@ -71,4 +71,4 @@ def shingles(sentence_list: list[str]) -> set[bytes]:
 
 
 def add_shingles(w: list[str], found: set[bytes]) -> None:
-    found.update(" ".join(w[n:n + SHINGLE]).encode() for n in range(len(w) - SHINGLE + 1))
+    found.update(f"{a} {b} {c}".encode() for a, b, c in zip(w, w[1:], w[2:], strict=False))

@@ -21,6 +21,7 @@ from sitegen.stories.records import Pair, StoriesState, Told, ToldBlock
 from sitegen.stories.relate import compare
 
 Load = Callable[[str], Article | None]  # an article by key, read from its files
+MANY = 20  # changed articles are many from one in this many of all on
 
 
 def find_pairs(records: dict[str, ArticleRecord], previous: StoriesState, load: Load
@@ -34,7 +35,13 @@ def find_pairs(records: dict[str, ArticleRecord], previous: StoriesState, load: 
             and keys.get(p.earlier) == p.earlier_key and keys.get(p.later) == p.later_key]
     if not changed:
         return kept, keys
-    found, furniture = candidates.pairs(signatures, changed)  # type: ignore[arg-type]
+    # Many changed articles (a clean build): every pair at once is quicker than each
+    # changed article's lookup.
+    many = len(changed) * MANY >= len(keys)
+    found, furniture = candidates.pairs(signatures,  # type: ignore[arg-type]
+                                        None if many else changed)
+    if many:
+        found = {p for p in found if p[0] in changed or p[1] in changed}
     loaded: dict[str, Article | None] = {}
 
     def get(name: str) -> Article | None:
