@@ -34,12 +34,18 @@ def paragraphs(body: str) -> list[str]:
 
 def paragraph_sentences(paragraph: str) -> list[str]:
     """The normalised sentences of one paragraph that have at least ``MIN_WORDS`` words."""
+    return [text for text, _ in paragraph_words(paragraph)]
+
+
+def paragraph_words(paragraph: str) -> list[tuple[str, list[str]]]:
+    """(normalised sentence, its words) of each sentence of ``MIN_WORDS`` words or more."""
     found = []
     plain = _MARKUP.sub(" ", paragraph)
     for sentence in _SENTENCE_END.split(" ".join(plain.split())):
         text = normalise(sentence)
-        if len(_WORD.findall(text)) >= MIN_WORDS:
-            found.append(text)
+        w = _WORD.findall(text)
+        if len(w) >= MIN_WORDS:
+            found.append((text, w))
     return found
 
 
