@@ -40,9 +40,7 @@ def paragraph_sentences(paragraph: str) -> list[str]:
 def paragraph_words(paragraph: str) -> list[tuple[str, list[str]]]:
     """(normalised sentence, its words) of each sentence of ``MIN_WORDS`` words or more."""
     found = []
-    plain = _MARKUP.sub(" ", paragraph)
-    for sentence in _SENTENCE_END.split(" ".join(plain.split())):
-        text = normalise(sentence)
+    for text in _SENTENCE_END.split(normalise(_MARKUP.sub(" ", paragraph))):
         w = _WORD.findall(text)
         if len(w) >= MIN_WORDS:
             found.append((text, w))
