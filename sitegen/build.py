@@ -232,9 +232,12 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                    "check that there is room on the disk")
         # Pagefind indexes the changed parts (in processes of its own) while the list pages
         # are made: every search document is written by now.
+        story_docs = (stories_step.search_documents(found, docs, config.language.split("-")[0]
+                                                    .lower()) if search else {})
         indexing = stages.start_search(
             store, state, records, docs, config, search, full, jobs, ahead,
-            lambda k: search_ahead.document_of(by_key[k], infos[by_key[k].source], config))
+            lambda k: search_ahead.document_of(by_key[k], infos[by_key[k].source], config),
+            story_docs)
         lists, pages = stages.render_lists(writer, config, catalog, state, full, search,
                                            render_key, settings, jobs, progress)
         lists += stories_step.pages(writer, found, state, settings)

@@ -8,12 +8,15 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from sitegen import feeds, job, stages, urls
+from sitegen import feeds, job, search, stages, urls
 from sitegen.cache import ArticleRecord, State
 from sitegen.content.loader import ArticleFiles, load_article
 from sitegen.errors import BuildError, Problem
+from sitegen.fingerprint import digest_bytes
 from sitegen.model import Article, ArticleSummary, SourceInfo
+from sitegen.output import write_file
 from sitegen.stories import candidates
 from sitegen.stories import pages as story_pages
 from sitegen.stories.group import Story, stories, told_by
@@ -169,3 +172,19 @@ def pages(writer: stages.Writer, found: Found, state: State, settings: job.Setti
             "paraphrases and the same story told separately.", urls.stories(),
             story_pages.feed_items(config, found.stories, found.names), updated))
     return [(p.url, p.updated) for p, _ in planned]
+
+
+def search_documents(found: Found, folder: Path, language: str) -> dict[str, str]:
+    """Write each story's search document into ``folder``; (name, sha) of each."""
+    made = {}
+    for story in found.stories:
+        relations = [f"{found.names.get(p.later.split('/')[0])} {p.relation} "
+                     f"{found.names.get(p.earlier.split('/')[0])}" for p in story.pairs]
+        members = [(found.names.get(m.article.source, m.article.source), m.article.title)
+                   for m in story.members]
+        data = search.story_document(story.slug, story.title, story.updated, members,
+                                     relations, language).encode()
+        name = f"stories/{story.slug}"
+        write_file(folder, search.document_path(name), data, set())
+        made[name] = digest_bytes(data)
+    return made
