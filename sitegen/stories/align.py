@@ -53,16 +53,51 @@ def _in_order(positions: list[int]) -> int:
     return len(tails)
 
 
-def align(earlier: list[str], later: list[str], quotes_earlier: set[int],
-          quotes_later: set[int], furniture: set[int]) -> Alignment:
-    """``earlier`` and ``later`` are normalised sentences (text.sentences); the quote sets
-    hold keys of quotations (signature.quotes)."""
-    old = [s for s in earlier if text.sentence_key(s) not in furniture]
-    new = [s for s in later if text.sentence_key(s) not in furniture]
-    shared = (quotes_earlier & quotes_later) - furniture
+@dataclass(frozen=True)
+class Text:
+    """A version's text as the alignment reads it: its sentences (text.sentences), their
+    keys and sizes in words, and the keys of its quotations (signature.quotes)."""
+
+    sentences: tuple[str, ...]
+    keys: tuple[int, ...]
+    sizes: tuple[int, ...]
+    quotes: frozenset[int]
+
+    @classmethod
+    def of(cls, body: str) -> Text:
+        found = [pair for p in text.paragraphs(body) for pair in text.paragraph_words(p)]
+        return cls(tuple(s for s, _ in found), tuple(text.words_key(w) for _, w in found),
+                   tuple(len(w) for _, w in found),
+                   frozenset(text.sentence_key(q) for q in text.quotes(body)))
+
+    def without(self, furniture: set[int]) -> tuple[list[str], list[int], list[int]]:
+        kept = [n for n, k in enumerate(self.keys) if k not in furniture]
+        return ([self.sentences[n] for n in kept], [self.keys[n] for n in kept],
+                [self.sizes[n] for n in kept])
+
+
+def related_at_all(earlier: list[Text], later: list[Text], furniture: set[int]) -> bool:
+    """Whether any sentence of any of ``later`` is similar to one of any of ``earlier``, or
+    a quotation is shared: when not, no pair of their versions aligns at all (a quick way
+    out for candidates that share only words)."""
+    if (frozenset().union(*(t.quotes for t in earlier))
+            & frozenset().union(*(t.quotes for t in later))) - furniture:
+        return True
+    old = list(dict.fromkeys(s for t in earlier for s in t.without(furniture)[0]))
+    new = list(dict.fromkeys(s for t in later for s in t.without(furniture)[0]))
+    if not old or not new:
+        return False
+    scores = process.cdist(new, old, scorer=fuzz.ratio, score_cutoff=SIMILAR, workers=1)
+    return bool(scores.max() >= SIMILAR)
+
+
+def align(earlier: Text, later: Text, furniture: set[int]) -> Alignment:
+    """The later text's sentences matched against the earlier one's (furniture left out)."""
+    old, _, _ = earlier.without(furniture)
+    new, keys, sizes = later.without(furniture)
+    shared = (earlier.quotes & later.quotes) - furniture
     if not old or not new:
         return Alignment(0, 0.0, 0.0, 0.0, (), len(shared))
-    sizes = [len(text.words(s)) for s in new]
     total = sum(sizes)
     scores = process.cdist(new, old, scorer=fuzz.ratio, score_cutoff=SIMILAR, workers=1)
     matched = []
@@ -77,6 +112,6 @@ def align(earlier: list[str], later: list[str], quotes_earlier: set[int],
                 verbatim += sizes[i]
     order = _in_order([j for _, j, _ in matched]) / len(matched) if matched else 0.0
     # A quotation that is a whole matched sentence is counted once.
-    shared -= {text.sentence_key(new[i]) for i, _, _ in matched}
+    shared -= {keys[i] for i, _, _ in matched}
     return Alignment(total, verbatim / total, similar / total, order, tuple(matched),
                      len(shared))

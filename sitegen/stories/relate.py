@@ -6,25 +6,23 @@ from __future__ import annotations
 
 from sitegen.model import Article
 from sitegen.stories import classify
-from sitegen.stories.align import EMPTY, Alignment, align
+from sitegen.stories.align import EMPTY, Alignment, Text, align, related_at_all
 from sitegen.stories.records import Pair
-from sitegen.stories.signature import evidence, quotes
-from sitegen.stories.text import sentence_key
 
 RANK = {r: n for n, r in enumerate(classify.RELATIONS)}  # copy first: the strongest
 
 
-class _Versions:
-    """An article's distinct versions as sentences and quotation keys, worked out once."""
+class Versions:
+    """An article's versions as the alignment reads them, each distinct text worked out
+    once (and each article once for all its candidate pairs: see :func:`compare`)."""
 
     def __init__(self, article: Article):
         self.article = article
-        made: dict[str, tuple[list[str], set[int]]] = {}
+        made: dict[str, Text] = {}
         self.texts = []
         for v in article.versions:
             if v.body not in made:
-                found, _ = evidence(v.body)
-                made[v.body] = (found, {sentence_key(q) for q in quotes(v.body)})
+                made[v.body] = Text.of(v.body)
             self.texts.append(made[v.body])
 
 
@@ -33,24 +31,27 @@ def _order(a: Article, b: Article) -> tuple[Article, Article]:
     return (a, b) if ka <= kb else (b, a)
 
 
-def _best(earlier: _Versions, text: tuple[list[str], set[int]], furniture: set[int]
-          ) -> tuple[int, Alignment]:
+def _best(earlier: Versions, text: Text, furniture: set[int]) -> tuple[int, Alignment]:
     best, found = 0, EMPTY
     seen: dict[int, Alignment] = {}
     for n, old in enumerate(earlier.texts):
         made = seen.get(id(old))
         if made is None:
-            made = seen[id(old)] = align(old[0], text[0], old[1], text[1], furniture)
+            made = seen[id(old)] = align(old, text, furniture)
         if made.score > found.score:
             best, found = n, made
     return best, found
 
 
-def compare(a: Article, b: Article, content_keys: dict[str, str], furniture: set[int]
-            ) -> Pair | None:
+def compare(a: Article | Versions, b: Article | Versions, content_keys: dict[str, str],
+            furniture: set[int]) -> Pair | None:
     """How ``a`` and ``b`` (of different sources) are related, or None."""
-    first, second = _order(a, b)
-    earlier, later = _Versions(first), _Versions(second)
+    va = a if isinstance(a, Versions) else Versions(a)
+    vb = b if isinstance(b, Versions) else Versions(b)
+    first, second = _order(va.article, vb.article)
+    earlier, later = (va, vb) if first is va.article else (vb, va)
+    if not related_at_all(earlier.texts, later.texts, furniture):
+        return None
     chosen: tuple[int, int, Alignment, str] | None = None
     for j, text in enumerate(later.texts):
         if j and text is later.texts[j - 1]:

@@ -3,7 +3,6 @@ that a build compares a new version against candidates without reading the archi
 
 from __future__ import annotations
 
-import re
 import zlib
 from functools import cache
 
@@ -16,33 +15,11 @@ from sitegen.stories.records import Signature
 
 NUM_PERM = 128
 SCHEME = "affine32"  # uint32 values: the record keeps 512 bytes an article
-# A quotation: its opening and closing marks in any of the styles outlets use (“…”, „…“,
-# "…", «…»); single marks are left out, being apostrophes as often as not.
-_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n]{12,400}?)[”“\"»]")
-MIN_QUOTE_WORDS = 4
 
 
 def lean(sig: Signature) -> LeanMinHash:
     values = np.frombuffer(sig.minhash, dtype="<u4").astype(np.uint64)
     return LeanMinHash(seed=1, hashvalues=values, scheme=SCHEME)
-
-
-def quotes(body: str) -> list[str]:
-    """The normalised quotations of at least ``MIN_QUOTE_WORDS`` words."""
-    found = []
-    for match in _QUOTE.finditer(body):
-        quote = text.normalise(match.group(1)).strip(" ,.;:")
-        if len(text.words(quote)) >= MIN_QUOTE_WORDS:
-            found.append(quote)
-    return found
-
-
-def evidence(body: str) -> tuple[list[str], set[int]]:
-    """A version's sentences and the keys of its sentences and quotations."""
-    found = text.sentences(body)
-    keys = {text.sentence_key(s) for s in found}
-    keys.update(text.sentence_key(q) for q in quotes(body))
-    return found, keys
 
 
 @cache
@@ -61,7 +38,7 @@ def signature_of(article: Article) -> Signature:
     keys: set[int] = set()
     for paragraph in found:
         sentences.update(text.paragraph_words(paragraph))
-        keys.update(text.sentence_key(q) for q in quotes(paragraph))
+        keys.update(text.sentence_key(q) for q in text.quotes(paragraph))
     shingles: set[bytes] = set()
     for w in sentences.values():
         keys.add(text.words_key(w))

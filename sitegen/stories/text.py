@@ -76,3 +76,19 @@ def shingles(sentence_list: list[str]) -> set[bytes]:
 
 def add_shingles(w: list[str], found: set[bytes]) -> None:
     found.update(f"{a} {b} {c}".encode() for a, b, c in zip(w, w[1:], w[2:], strict=False))
+
+
+# A quotation: its opening and closing marks in any of the styles outlets use (“…”, „…“,
+# "…", «…»); single marks are left out, being apostrophes as often as not.
+_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n]{12,400}?)[”“\"»]")
+MIN_QUOTE_WORDS = 4
+
+
+def quotes(body: str) -> list[str]:
+    """The normalised quotations of at least ``MIN_QUOTE_WORDS`` words."""
+    found = []
+    for match in _QUOTE.finditer(body):
+        quote = normalise(match.group(1)).strip(" ,.;:")
+        if len(words(quote)) >= MIN_QUOTE_WORDS:
+            found.append(quote)
+    return found

@@ -21,7 +21,7 @@ from sitegen.stories import candidates
 from sitegen.stories import pages as story_pages
 from sitegen.stories.group import Story, stories, told_by
 from sitegen.stories.records import Pair, StoriesState, Told, ToldBlock
-from sitegen.stories.relate import compare
+from sitegen.stories.relate import Versions, compare
 
 Load = Callable[[str], Article | None]  # an article by key, read from its files
 MANY = 20  # changed articles are many from one in this many of all on
@@ -45,11 +45,12 @@ def find_pairs(records: dict[str, ArticleRecord], previous: StoriesState, load: 
                                         None if many else changed)
     if many:
         found = {p for p in found if p[0] in changed or p[1] in changed}
-    loaded: dict[str, Article | None] = {}
+    loaded: dict[str, Versions | None] = {}
 
-    def get(name: str) -> Article | None:
+    def get(name: str) -> Versions | None:
         if name not in loaded:
-            loaded[name] = load(name)
+            article = load(name)
+            loaded[name] = None if article is None else Versions(article)
         return loaded[name]
 
     for a, b in sorted(found):
