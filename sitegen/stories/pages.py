@@ -16,7 +16,7 @@ from sitegen.fingerprint import key, stable
 from sitegen.model import Article
 from sitegen.pages import Page
 from sitegen.stories.group import Story
-from sitegen.stories.records import StoriesState
+from sitegen.stories.records import Pair, StoriesState
 
 Load = Callable[[str], Article | None]
 
@@ -45,7 +45,7 @@ def plan(story_list: list[Story], names: dict[str, str], render_key: str,
         else:
             story, pair = pair_of
             inputs = key(render_key, page.template, page.url, stable(pair),
-                         story.slug, names.get(pair.earlier.split("/")[0]),
+                         story.slug, story.title, names.get(pair.earlier.split("/")[0]),
                          names.get(pair.later.split("/")[0]))
         found.append((page, inputs))
         path = urls.output_path(page.url)
@@ -57,14 +57,14 @@ def plan(story_list: list[Story], names: dict[str, str], render_key: str,
     return found, todo
 
 
-def compare_page(page: Page, story: Story, pair: object, names: dict[str, str],
+def compare_page(page: Page, story: Story, pair: Pair, names: dict[str, str],
                  load: Load) -> Page:
     """The side-by-side of ``pair``: its earlier article at ``pair.version`` against the
     later one at ``pair.later_version``."""
-    earlier, later = load(pair.earlier), load(pair.later)  # type: ignore[attr-defined]
+    earlier, later = load(pair.earlier), load(pair.later)
     assert earlier is not None and later is not None, "a story's articles are valid"
-    old = earlier.versions[pair.version]  # type: ignore[attr-defined]
-    new = later.versions[pair.later_version]  # type: ignore[attr-defined]
+    old = earlier.versions[pair.version]
+    new = later.versions[pair.later_version]
     context = {"story": story, "pair": pair, "earlier": earlier, "later": later,
                "old": old, "new": new, "diff": diff_versions(old, new),
                "source_names": names}
@@ -81,11 +81,13 @@ def feed_items(config: Config, story_list: list[Story], names: dict[str, str]
             a, pair = member.article, member.pair
             assert pair is not None
             other = pair.other(a.key)
-            title = f"{names.get(a.source, a.source)}: {a.title}"
-            html = (f"<p>{escape(names.get(a.source, a.source))}’s “{escape(a.title)}” is "
-                    f"told by the story “{escape(story.title)}”: {escape(pair.relation)} "
-                    f"({pair.shared:.0%} shared) of {escape(names.get(other.split('/')[0], ''))}"
-                    f"’s article.</p>")
+            source = names.get(a.source, a.source)
+            title = f"{source}: {a.title}"
+            word = "as" if pair.relation == "same story" else "of"
+            html = (f"<p>{escape(source)}’s “{escape(a.title)}” joined the story "
+                    f"“{escape(story.title)}”: {escape(pair.relation)} {word} "
+                    f"{escape(names.get(other.split('/')[0], ''))}’s article "
+                    f"({pair.shared:.0%} of the later text shared).</p>")
             link = config.base_url + urls.story(story.slug)  # type: ignore[operator]
             items.append((title, link, html, a.first.fetched, f"{story.slug}/{a.key}"))
     items.sort(key=lambda i: (i[3], i[4]), reverse=True)

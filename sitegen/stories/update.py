@@ -24,7 +24,7 @@ from sitegen.stories.records import Pair, StoriesState, Told, ToldBlock
 from sitegen.stories.relate import Versions, compare
 
 Load = Callable[[str], Article | None]  # an article by key, read from its files
-MANY = 20  # changed articles are many from one in this many of all on
+MANY = 20  # a build that changed one article in this many or more compares all pairs at once
 
 
 def find_pairs(records: dict[str, ArticleRecord], previous: StoriesState, load: Load
@@ -85,8 +85,6 @@ def told_blocks(story_list: list[Story], infos: dict[str, SourceInfo],
 def stories_of(pairs: list[Pair], records: dict[str, ArticleRecord]) -> list[Story]:
     summaries = {k: r.summary for k, r in records.items() if r.summary is not None}
     return stories(pairs, summaries)
-
-
 
 
 @dataclass
