@@ -34,7 +34,7 @@ MIN_SHARED = 2  # shared (non-furniture) keys that make two articles a candidate
 # A pair found by the bands alone must also have this estimated Jaccard similarity (the
 # share of equal MinHash values): 64 bands of 2 let pairs of 0.02 to 0.04 through by chance
 # (328 among 10,000 synthetic articles, none related, each costing an alignment); the
-# demo's paraphrase estimates at 0.14.
+# demo's paraphrase estimates at 0.21.
 MIN_JACCARD = 0.06
 # A band value or key shared by more articles than this is no evidence of a story (text
 # every article of a template has): skipped, so that the pairs never grow as the square of

@@ -63,19 +63,6 @@ def words_key(found: list[str]) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
 
 
-# Shingles are three words (add_shingles): a swapped word spoils three, not a sentence.
-
-
-def shingles(sentence_list: list[str]) -> set[bytes]:
-    """Word 3-grams of every sentence (not across sentence ends)."""
-    found: set[bytes] = set()
-    for sentence in sentence_list:
-        add_shingles(words(sentence), found)
-    return found
-
-
-def add_shingles(w: list[str], found: set[bytes]) -> None:
-    found.update(f"{a} {b} {c}".encode() for a, b, c in zip(w, w[1:], w[2:], strict=False))
 
 
 # A quotation: its opening and closing marks in any of the styles outlets use (“…”, „…“,
