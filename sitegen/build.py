@@ -160,6 +160,7 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
 
     # Imported here, not at the top: a rebuild with nothing to do never loads the renderers.
     from sitegen import job, search_ahead, stages
+    from sitegen.stories import update as stories_step
 
     progress = progress or stages.quiet
     staging = new_staging(output)
@@ -196,8 +197,9 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
             else:
                 tasks.append(job.Task(spec, infos[spec.source], keys[spec.key],
                                       old.pages if old else {},
-                                      old.search_doc if old else None, checks[spec.key],
-                                      _history_size(old, spec, output) if same else None))
+                                      old.search_doc if old else None,
+                                      state.stories.told.get(spec.key), checks[spec.key],
+                                      old if same else None))
         reused = len(records)
 
         settings = job.Settings(project, config, search, render_key, staging, docs,
@@ -218,6 +220,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
         if problems and not keep_going:
             raise BuildError(problems)
         records = dict(sorted(records.items()))
+        found = stories_step.find(records, state, by_key, infos, settings, jobs)
+        job_writes += found.written
         catalog = stages.catalog_of(infos, records)
         writer = stages.Writer(staging, state.files, full)
         missing = stages.scope_feeds(writer, config, catalog, state, records, entries,
@@ -233,11 +237,16 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                                    "check that there is room on the disk")
         # Pagefind indexes the changed parts (in processes of its own) while the list pages
         # are made: every search document is written by now.
+        story_docs = (stories_step.search_documents(found, docs, config.language.split("-")[0]
+                                                    .lower()) if search else {})
         indexing = stages.start_search(
             store, state, records, docs, config, search, full, jobs, ahead,
-            lambda k: search_ahead.document_of(by_key[k], infos[by_key[k].source], config))
+            lambda k: search_ahead.document_of(by_key[k], infos[by_key[k].source], config),
+            story_docs)
         lists, pages = stages.render_lists(writer, config, catalog, state, full, search,
                                            render_key, settings, jobs, progress)
+        lists += stories_step.pages(writer, found, state, settings)
+        pages += len(state.stories.pages)
         for name, path in theme.static_files.items():
             writer.add(urls.static(name), path.read_bytes())
         pages += sum(1 for r in records.values() for p in r.pages if p.endswith(".html"))
@@ -292,7 +301,8 @@ def build(project: Path, output: Path | None = None, *, base_url: str | None = N
                      sources=sources_key, counts=counts,
                      problems=[p for r in records.values() for p in r.problems]),
                State(build_id=build_id, articles=records, lists=state.lists,
-                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds))
+                     files=writer.manifest, search_keys=search_keys, feeds=state.feeds,
+                     stories=state.stories))
     return BuildResult(
         **counts, seconds=time.perf_counter() - started, output=output,
         warnings=[*store.warnings, *hosting.warnings(config, size)], skipped=sorted(problems),
@@ -344,16 +354,6 @@ def _checks(spec: ArticleFiles) -> str:
     if spec.checked is None and spec.due is None:
         return ""
     return f"{spec.checked and spec.checked.isoformat()} {spec.due and spec.due.isoformat()}"
-
-
-def _history_size(old: ArticleRecord, spec: ArticleFiles, output: Path) -> tuple[int, int]:
-    """The old record's size and its history page's, for a job that makes only that page
-    again (the page's size is read from the output, which the record says it holds)."""
-    page = urls.output_path(urls.article(spec.source, spec.id))
-    try:
-        return old.size, (output / page).stat().st_size if page in old.pages else 0
-    except OSError:
-        return old.size, 0
 
 
 def _unchanged(quick: Quick, problems: list[Problem], keep_going: bool, output: Path,

@@ -32,8 +32,9 @@ import msgspec
 from sitegen.errors import Problem
 from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
+from sitegen.stories.records import Signature, StoriesState
 
-FORMAT = 15
+FORMAT = 16
 FOLDER = ".sitegen-cache"
 # A cached blob is at most this large once decompressed: a crafted one cannot fill memory.
 BLOB_LIMIT = 256_000_000
@@ -55,6 +56,9 @@ class ArticleRecord:
     size: int = 0  # bytes of its files in the output
     checks: str = ""  # when sitegen fetch last checked it and is due next (its history page)
     manifest: str = ""  # its versions' lines in the site's manifest (sitegen.provenance)
+    story: Signature | None = None  # what finding stories compares it by
+    told_key: str = ""  # a key of the "Also told by" block its history page shows
+    history_size: int = 0  # bytes of its history page (see job.Task.history_only)
 
     @classmethod
     def of_keys(cls, content_key: str, render_key: str) -> ArticleRecord:
@@ -117,6 +121,7 @@ class State:
     files: dict[str, str] = field(default_factory=dict)
     search_keys: dict[int, str] = field(default_factory=dict)  # part of the index -> key
     feeds: dict[str, str] = field(default_factory=dict)  # a scope's feed -> key of its inputs
+    stories: StoriesState = field(default_factory=StoriesState)
 
 
 class _Format(msgspec.Struct):

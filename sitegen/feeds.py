@@ -189,3 +189,20 @@ def feed_files(config: Config, name: str, title: str, description: str, page: st
 def newest(items: Iterable[Entry], count: int) -> list[Entry]:
     return sorted(items, key=lambda e: (-e.fetched.timestamp(), e.source, e.article,
                                         -e.number))[:count]
+
+
+def plain_feed(config: Config, path: str, title: str, description: str, page: str,
+               items: Iterable[tuple[str, str, str, datetime, str]],
+               fallback: datetime = EPOCH) -> bytes:
+    """An RSS feed at ``path`` of items (title, absolute link, HTML description whose text
+    is escaped by its maker, time, a name unique in the feed), newest first as given."""
+    assert config.base_url, "feeds need base_url"
+    base = config.base_url
+    feed = _Rss(title=title, link=base + page, description=str(escape(description)),
+                language=config.language, feed_url=base + path, feed_guid=base + path,
+                fallback=fallback)
+    for heading, link, html, when, name in items:
+        feed.add_item(title=heading, link=link, description=html,
+                      unique_id=uuid.uuid5(uuid.NAMESPACE_URL, f"sitegen:{name}").urn,
+                      unique_id_is_permalink=False, pubdate=when, updateddate=when)
+    return feed.writeString("utf-8").encode("utf-8")

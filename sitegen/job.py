@@ -28,6 +28,8 @@ from sitegen.pages.articles import article_pages, history_page
 from sitegen.provenance import manifest_block
 from sitegen.render.theme import Theme
 from sitegen.search import document, document_path
+from sitegen.stories.records import ToldBlock
+from sitegen.stories.signature import signature_of
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ class Task:
     content_key: str
     old_pages: dict[str, str]  # what the output holds now (skip writing identical bytes)
     old_search_doc: str | None
+    told: ToldBlock | None = None  # what its history page's "Also told by" shows
     checks: str = ""  # when sitegen fetch last checked it and is due next
-    # Only the checks changed: (the old record's size, the size of its history page in the
-    # output). Only the history page, the one page that shows them, is made again.
-    checks_only: tuple[int, int] | None = None
+    # When only what the history page alone shows changed (the fetch checks, "Also told
+    # by"): the article's record as it is; only the history page is made again.
+    history_only: ArticleRecord | None = None
 
 
 _settings: Settings | None = None
@@ -129,6 +132,11 @@ class Outcome(NamedTuple):
     warning: str | None = None  # a cached blob that was not used, and why
 
 
+def told_key(told: ToldBlock | None) -> str:
+    """What a history page's "Also told by" block is made from, as a key ("" for none)."""
+    return "" if told is None else digest_bytes(repr(told).encode())
+
+
 def run(task: Task) -> Outcome:
     """Build one article: its record, any template problems, and how many files it wrote."""
     assert _settings is not None and _theme is not None, "init() first"
@@ -139,18 +147,21 @@ def run(task: Task) -> Outcome:
                            checks=task.checks)
     if article is None:
         return Outcome(record, [], 0)
+    kept = task.history_only
+    record.story = kept.story if kept is not None else signature_of(article)
+    record.told_key = told_key(task.told)
     written = 0
     diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
     record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
                                        task.content_key)
     record.manifest = manifest_block(article)
     template_problems: set[Problem] = set()
-    if task.checks_only is not None:
-        record.pages, record.search_doc = dict(task.old_pages), task.old_search_doc
-        record.size = task.checks_only[0] - task.checks_only[1]
-        pages = [history_page(article, task.source, record.summary)]
+    if kept is not None:
+        record.pages, record.search_doc = dict(kept.pages), kept.search_doc
+        record.size = kept.size - kept.history_size
+        pages = [history_page(article, task.source, record.summary, task.told)]
     else:
-        pages = article_pages(article, task.source, diffs, record.summary)
+        pages = article_pages(article, task.source, diffs, record.summary, task.told)
     for page in pages:
         try:
             html = theme.render(page.template, {**page.context, "page_url": page.url})
@@ -162,10 +173,12 @@ def run(task: Task) -> Outcome:
         sha = digest_bytes(data)
         record.pages[path] = sha
         record.size += len(data)
+        if page.template == "article.html":
+            record.history_size = len(data)
         if task.old_pages.get(path) != sha:
             _write(settings.site, path, data)
             written += 1
-    if task.checks_only is not None:  # its feed and search document are as they were
+    if kept is not None:  # its feed and search document are as they were
         record.seal()
         return Outcome(record, sorted(template_problems), written, unusable)
     if settings.config.base_url:

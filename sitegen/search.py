@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import unicodedata
 from collections import defaultdict
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -293,3 +293,23 @@ def close_all(parts: list[Indexing]) -> None:
             failed = failed or exc
     if failed is not None:
         raise failed
+
+
+def story_document(slug: str, title: str, updated: datetime, members: list[tuple[str, str]],
+                   relations: list[str], language: str) -> str:
+    """The HTML Pagefind indexes for a story: its title, and each article's source, headline
+    and relation (``members``: (source name, headline), first seen first)."""
+    attrs = [("data-pagefind-meta", f"title:{title}"),
+             ("data-pagefind-meta", f"url:{urls.story(slug)}"),
+             ("data-pagefind-meta", "source:Story across sources"),
+             ("data-pagefind-meta", "kind:story"),
+             ("data-pagefind-meta", f"articles:{len(members)}"),
+             ("data-pagefind-meta", f"changed:{updated.astimezone(UTC).isoformat()}"),
+             ("data-pagefind-sort", f"date:{updated.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}")]
+    parts = [f'<!doctype html><html lang="{escape(language)}"><head><title>{escape(title)}'
+             "</title></head><body><main data-pagefind-body>"]
+    parts += [f'<span {escape(name)}="{escape(value)}"></span>' for name, value in attrs]
+    parts.append(f"<h1>{escape(title)}</h1><ul>")
+    parts += [f"<li>{escape(source)}: {escape(headline)}</li>" for source, headline in members]
+    parts.append("</ul><p>" + escape(", ".join(relations)) + "</p></main></body></html>")
+    return "".join(parts)

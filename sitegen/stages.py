@@ -339,16 +339,19 @@ Remake = Callable[[str], bytes | None]  # an article's search document, from its
 def start_search(store: Cache, state: State, records: dict[str, ArticleRecord], staged: Path,
                  config: Config, search: bool, full: bool, jobs: int = 1,
                  ahead: dict[int, search_ahead.Ahead] | None = None,
-                 remake: Remake | None = None) -> SearchParts:
+                 remake: Remake | None = None,
+                 extra: dict[str, str] | None = None) -> SearchParts:
     """Start re-indexing the parts of the index whose documents changed, ``jobs`` Pagefind
     runs at a time (one run keeps about 1.4 cores busy; SEARCH_PARALLEL at most). A part
     already running from ``ahead`` is taken over if it indexes what this build would;
     every other run there is stopped. A document that the cache lost is made again with
-    ``remake``."""
+    ``remake``. ``extra`` (name -> sha) are documents beside the articles' that this build
+    wrote into ``staged`` (the stories'): indexed in the parts, not counted for their
+    number."""
     ahead = dict(ahead or {})  # what is left in it once the parts are planned is stopped
     try:
         return _start_search(store, state, records, staged, config, search, full, jobs,
-                             ahead, remake)
+                             ahead, remake, extra or {})
     finally:
         search_ahead.close(ahead)  # the runs not taken over
 
@@ -365,12 +368,14 @@ def _remake(article: str, staged: Path, folder: Path, rel: str, remake: Remake |
 
 def _start_search(store: Cache, state: State, records: dict[str, ArticleRecord],
                   staged: Path, config: Config, search: bool, full: bool, jobs: int,
-                  ahead: dict[int, search_ahead.Ahead], remake: Remake | None
-                  ) -> SearchParts:
+                  ahead: dict[int, search_ahead.Ahead], remake: Remake | None,
+                  extra: dict[str, str]) -> SearchParts:
     if not search:
         return SearchParts({}, [], {}, lambda: None, 1)
     folder = store.search_docs if store.enabled else staged
     indexed = {k: r.search_doc for k, r in records.items() if r.search_doc}
+    count = shard_count(len(indexed))  # the search page knows it from the articles alone
+    indexed.update(extra)
 
     def keep() -> None:
         if not store.enabled:
@@ -389,7 +394,6 @@ def _start_search(store: Cache, state: State, records: dict[str, ArticleRecord],
                 with contextlib.suppress(OSError):  # a source with no documents left
                     path.parent.rmdir()
 
-    count = shard_count(len(indexed))
     parts: dict[int, list[tuple[str, str]]] = {n: [] for n in range(count)}
     for article, doc in sorted(indexed.items()):
         parts[shard_of(article, count)].append((article, doc))

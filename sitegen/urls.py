@@ -14,7 +14,7 @@ from functools import lru_cache
 # article folder may not take one of them, and neither may a source (at the top level).
 SCOPE_NAMES = frozenset({"page", "archive", "lists", "feed.atom", "feed.rss", "index.html"})
 RESERVED = SCOPE_NAMES | {"static", "feeds", "search", "pagefind", "sitemap.xml",
-                          "robots.txt", "404.html", "CNAME", "sources"}
+                          "robots.txt", "404.html", "CNAME", "sources", "stories"}
 
 
 NOT_FOUND = "404.html"
@@ -52,6 +52,25 @@ def compare(source_id: str, article_id: str, old: int | None = None,
     ``old`` against ``new`` if given."""
     pair = f"?from={old}&to={new}" if old is not None and new is not None else ""
     return f"{source_id}/{article_id}/compare/{pair}"
+
+
+def stories() -> str:
+    """Every story told by more than one source."""
+    return "stories/"
+
+
+def story(slug: str) -> str:
+    return f"stories/{slug}/"
+
+
+def story_compare(slug: str, earlier: str, later: str) -> str:
+    """Two related articles of a story side by side (``earlier`` and ``later`` are article
+    keys, "source/id"): the earlier at the version the later matches best."""
+    return f"stories/{slug}/{later}/vs/{earlier}/"
+
+
+def stories_feed() -> str:
+    return "stories/feed.rss"
 
 
 def search() -> str:

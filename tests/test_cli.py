@@ -35,8 +35,8 @@ def test_build_prints_a_summary(runner, project: Path) -> None:
     files = sum(1 for p in (project / "site").rglob("*") if p.is_file()) - 1  # not the marker
     pages = len(list((project / "site").rglob("*.html")))
     # home, 404, search, sources, source, article, 2 versions, and for the site and the
-    # source: 3 ranked lists, a date archive, its year, month and day
-    assert pages == 22
+    # source: 3 ranked lists, a date archive, its year, month and day; the stories index
+    assert pages == 23
     assert result.stdout.startswith(
         f"Built 1 source, 1 article, 2 versions: {pages} pages ({files} files) in ")
     assert result.stdout.splitlines()[1] == (

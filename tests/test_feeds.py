@@ -46,6 +46,9 @@ def check_feeds(site: Path, project: Path) -> dict[str, feedparser.FeedParserDic
         assert len(ids) == len(set(ids)), rel
         for entry in feed.entries:
             assert page_for(site, entry.link).is_file(), (rel, entry.link)
+            if rel == "stories/feed.rss":  # an entry per article that joined a story
+                assert re.search(r"/stories/[^/]+/$", entry.link), entry.link
+                continue
             match = re.search(r"/([^/]+/[^/]+)/v(\d+)/(#changes)?$", entry.link)
             assert match, entry.link
             assert bool(match.group(3)) == (match.group(2) != "0"), entry.link
@@ -65,8 +68,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_demo_feed_is_valid_and_true(demo: Path) -> None:
     parsed = check_feeds(demo, ROOT)
     # Atom and RSS for the site, its headlines and the 4 sources; RSS for the 4 articles.
-    assert len(parsed) == 2 * (1 + 1 + 4) + 4
-    assert len(parsed["feed.atom"].entries) == 11  # every stored version
+    assert len(parsed) == 2 * (1 + 1 + 4) + 4 + 1  # and the stories feed
+    assert len(parsed["feed.atom"].entries) == 12  # every stored version
     bbc = parsed["bbc/c9wpy9x890wo/feed.rss"]
     assert [e.title.split(":")[0].split(" (")[0].split(",")[0] for e in bbc.entries] == [
         "Version 4", "Version 3", "Version 2", "Version 1", "First seen"]
@@ -121,7 +124,8 @@ def test_feed_entries_setting(tmp_path: Path, project: Path) -> None:
     write(project / "sitegen.yaml", "feed_entries: 3\n")
     build(project, tmp_path / "out", base_url=BASE, search=False)
     for path in feeds_of(tmp_path / "out"):
-        assert len(feedparser.parse(path.read_bytes()).entries) == 3
+        if path.parent.name != "stories":  # (one source: no story)
+            assert len(feedparser.parse(path.read_bytes()).entries) == 3
 
 
 def test_entries_speak_as_the_site_does(tmp_path: Path, project: Path) -> None:
@@ -194,7 +198,7 @@ def test_rust_rfcs_feeds(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     build(project, tmp_path / "out", base_url=BASE, search=False)
     parsed = check_feeds(tmp_path / "out", project)
-    assert len(parsed) == 2 * (2 + 1) + 120
+    assert len(parsed) == 2 * (2 + 1) + 120 + 1  # and the stories feed
     assert len(parsed["feed.atom"].entries) == 50
 
 

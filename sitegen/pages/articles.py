@@ -15,13 +15,15 @@ from sitegen.pages import Page
 from sitegen.pages.compare import compare_context, has_compare
 from sitegen.provenance import text_sha256
 from sitegen.render import markdown
+from sitegen.stories.records import ToldBlock
 
 
 def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, int], Diff],
-                  summary: ArticleSummary) -> list[Page]:
-    """``diffs`` holds each version's diff from the one before it, by (n - 1, n)."""
-    history = history_page(article, source, summary)
-    context = history.context
+                  summary: ArticleSummary, told: ToldBlock | None = None) -> list[Page]:
+    """``diffs`` holds each version's diff from the one before it, by (n - 1, n); ``told``
+    is the history page's "Also told by" (the article's relations to other sources')."""
+    history = history_page(article, source, summary, told)
+    context = {k: v for k, v in history.context.items() if k != "told"}
     pages = [history]
     for version in article.versions:
         n = version.number
@@ -39,13 +41,15 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
     return pages
 
 
-def history_page(article: Article, source: SourceInfo, summary: ArticleSummary) -> Page:
+def history_page(article: Article, source: SourceInfo, summary: ArticleSummary,
+                 told: ToldBlock | None = None) -> Page:
     """The article's history page: the only one of its pages that shows when sitegen fetch
-    last checked it, so the only one made again when no more than that changed."""
+    last checked it and what other sources told the story, so the only one made again when
+    no more than that changed."""
     context = {"article": article, "source": source, "summary": summary,
                "has_compare": has_compare(len(article.versions))}
-    return Page(urls.article(article.source, article.id), "article.html", context,
-                article.latest.fetched)
+    return Page(urls.article(article.source, article.id), "article.html",
+                {**context, "told": told}, article.latest.fetched)
 
 
 # Short: every version page carries them (docs/export.md says the rest).

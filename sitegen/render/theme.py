@@ -46,6 +46,15 @@ def safe_href(value: str | None) -> str | None:
     return quote(value.strip(), safe=":/?#[]@!$&'()*+,;=%~")
 
 
+# The relations of two articles (sitegen.stories.classify), as pages name them: a label, and
+# the later article's relation to the earlier one as a phrase.
+RELATION_NAMES = {"copy": "Copy", "edited copy": "Edited copy", "paraphrase": "Paraphrase",
+                  "same story": "Same story"}
+RELATION_PHRASES = {"copy": "is a copy of", "edited copy": "is an edited copy of",
+                    "paraphrase": "is a paraphrase of",
+                    "same story": "tells the same story as"}
+
+
 class Theme:
     def __init__(self, project: Path, config: Config):
         name = config.theme
@@ -114,7 +123,8 @@ class Theme:
                            significance_names=SIGNIFICANCE_NAMES, field_names=FIELD_NAMES,
                            diff_side=diffview.side_by_side, diff_inline=diffview.inline,
                            diff_field=diffview.field, diff_describe=diffview.describe,
-                           diff_restyled=diffview.restyled)
+                           diff_restyled=diffview.restyled,
+                           relation_names=RELATION_NAMES, relation_phrases=RELATION_PHRASES)
         env.globals.update(self._globals)
         env.filters.update(helpers.filters(self.config))
         return env

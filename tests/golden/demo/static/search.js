@@ -104,6 +104,11 @@ function resultItem(data) {
   const when = el("time", { datetime: meta.changed },
     changed.toLocaleDateString(document.documentElement.lang || undefined,
       { day: "numeric", month: "long", year: "numeric", timeZone: list.dataset.timezone || "UTC" }));
+  if (meta.kind === "story") { // a story across sources: its page lists the articles
+    item.append(el("p", { class: "result-meta" },
+      `Told by ${Number(meta.articles)} articles · last changed `, when));
+    return item;
+  }
   const count = Number(meta.latest) + 1;
   item.append(el("p", { class: "result-meta" },
     `${count} ${count === 1 ? "version" : "versions"} · last changed `, when));
