@@ -43,16 +43,14 @@ def signature_of(article: Article) -> Signature:
         keys.update(text.sentence_key(q) for q in text.quotes(paragraph))
     # Each distinct word is hashed once (CRC-32); a shingle's hash is made from its three
     # words' with numpy, never crossing a sentence's end.
-    hashes: dict[str, int] = {}
+    hashes = {word: zlib.crc32(word.encode())
+              for word in {word for w in sentences.values() for word in w}}
+    lookup = hashes.__getitem__
     flat: list[int] = []
     ends: list[int] = []
     for w in sentences.values():
         keys.add(text.words_key(w))
-        for word in w:
-            h = hashes.get(word)
-            if h is None:
-                h = hashes[word] = zlib.crc32(word.encode())
-            flat.append(h)
+        flat.extend(map(lookup, w))
         ends.append(len(flat))
     if not flat:  # no sentence long enough: nothing to find it by
         return Signature(b"", sorted(keys))
@@ -61,7 +59,8 @@ def signature_of(article: Article) -> Signature:
     starts[[0, *ends[:-1]]] = True
     inside = ~(starts[1:-1] | starts[2:])  # a shingle's 2nd and 3rd words: same sentence
     mixed = (values[:-2] * _MIX + values[1:-1]) * _MIX + values[2:]
-    shingles = np.unique(((mixed ^ (mixed >> np.uint64(32))) & _LOW)[inside])
+    # Not made unique: a minimum is the same with repeats, and sentences are distinct here.
+    shingles = ((mixed ^ (mixed >> np.uint64(32))) & _LOW)[inside]
     minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=int,
                       permutations=_permutations())
     minhash.update_batch(shingles.tolist())
