@@ -148,19 +148,24 @@ def run(task: Task) -> Outcome:
     if article is None:
         return Outcome(record, [], 0)
     kept = task.history_only
-    record.story = kept.story if kept is not None else signature_of(article)
     record.told_key = told_key(task.told)
     written = 0
-    diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
-    record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
-                                       task.content_key)
-    record.manifest = manifest_block(article)
     template_problems: set[Problem] = set()
-    if kept is not None:
+    diffs: dict[tuple[int, int], Diff] = {}
+    unusable = None
+    if kept is not None and kept.summary is not None:
+        # The same content: its summary, signature, manifest lines and other pages stand.
+        record.summary, record.story, record.manifest = kept.summary, kept.story, kept.manifest
         record.pages, record.search_doc = dict(kept.pages), kept.search_doc
         record.size = kept.size - kept.history_size
         pages = [history_page(article, task.source, record.summary, task.told)]
     else:
+        kept = None
+        record.story = signature_of(article)
+        diffs, unusable = diffs_of(article, record.diffs_key, settings.diffs)
+        record.summary = ArticleSummary.of(article, {b: d for (_, b), d in diffs.items()},
+                                           task.content_key)
+        record.manifest = manifest_block(article)
         pages = article_pages(article, task.source, diffs, record.summary, task.told)
     for page in pages:
         try:

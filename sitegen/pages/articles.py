@@ -22,9 +22,8 @@ def article_pages(article: Article, source: SourceInfo, diffs: dict[tuple[int, i
                   summary: ArticleSummary, told: ToldBlock | None = None) -> list[Page]:
     """``diffs`` holds each version's diff from the one before it, by (n - 1, n); ``told``
     is the history page's "Also told by" (the article's relations to other sources')."""
-    history = history_page(article, source, summary, told)
-    context = {k: v for k, v in history.context.items() if k != "told"}
-    pages = [history]
+    context = _context(article, source, summary)
+    pages = [history_page(article, source, summary, told)]
     for version in article.versions:
         n = version.number
         pages.append(Page(urls.version(article.source, article.id, n), "version.html",
@@ -46,10 +45,14 @@ def history_page(article: Article, source: SourceInfo, summary: ArticleSummary,
     """The article's history page: the only one of its pages that shows when sitegen fetch
     last checked it and what other sources told the story, so the only one made again when
     no more than that changed."""
-    context = {"article": article, "source": source, "summary": summary,
-               "has_compare": has_compare(len(article.versions))}
     return Page(urls.article(article.source, article.id), "article.html",
-                {**context, "told": told}, article.latest.fetched)
+                {**_context(article, source, summary), "told": told}, article.latest.fetched)
+
+
+def _context(article: Article, source: SourceInfo, summary: ArticleSummary) -> dict:
+    """What every page of the article is given."""
+    return {"article": article, "source": source, "summary": summary,
+            "has_compare": has_compare(len(article.versions))}
 
 
 # Short: every version page carries them (docs/export.md says the rest).
