@@ -34,7 +34,7 @@ from sitegen.fingerprint import Seen, digest_bytes, key
 from sitegen.model import ArticleSummary
 from sitegen.stories.records import Signature, StoriesState
 
-FORMAT = 16
+FORMAT = 17
 FOLDER = ".sitegen-cache"
 # A cached blob is at most this large once decompressed: a crafted one cannot fill memory.
 BLOB_LIMIT = 256_000_000

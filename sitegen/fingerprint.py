@@ -33,9 +33,10 @@ def key(*parts: Any) -> str:
 
 
 # The libraries whose versions shape the output (markdown-it-py's HTML, Jinja2's, the feeds,
-# the YAML read, Pagefind's index): the folders they are installed in are listed.
+# the YAML read, Pagefind's index, the stories' MinHash, bands and sentence similarity): the
+# folders they are installed in are listed.
 _LIBRARIES = ("markdown_it", "mdurl", "jinja2", "markupsafe", "feedgenerator", "yaml",
-              "pagefind")
+              "pagefind", "rensa", "datasketch", "rapidfuzz")
 
 
 @lru_cache(maxsize=1)

@@ -65,9 +65,9 @@ class Text:
 
     @classmethod
     def of(cls, body: str) -> Text:
-        found = [pair for p in text.paragraphs(body) for pair in text.paragraph_words(p)]
-        return cls(tuple(s for s, _ in found), tuple(text.words_key(w) for _, w in found),
-                   tuple(len(w) for _, w in found),
+        found = text.sentence_words(text.paragraphs(body))
+        joined = tuple(" ".join(w) for w in found)
+        return cls(joined, tuple(map(text.key, joined)), tuple(len(w) for w in found),
                    frozenset(text.sentence_key(q) for q in text.quotes(body)))
 
     def without(self, furniture: set[int]) -> tuple[list[str], list[int], list[int]]:

@@ -32,9 +32,9 @@ LSH_THRESHOLD = 0.1
 FURNITURE_ARTICLES = 2  # a key in this many articles of one source is furniture
 MIN_SHARED = 2  # shared (non-furniture) keys that make two articles a candidate pair
 # A pair found by the bands alone must also have this estimated Jaccard similarity (the
-# share of equal MinHash values): 64 bands of 2 let pairs of 0.02 to 0.04 through by chance
-# (328 among 10,000 synthetic articles, none related, each costing an alignment); the
-# demo's paraphrase estimates at 0.21.
+# share of equal MinHash values): 64 bands of 2 let unrelated pairs through by chance (30
+# among 10,000 synthetic articles, estimated at 0.016 to 0.023, each costing an alignment);
+# the demo's paraphrase estimates at 0.16 (its shingle sets' Jaccard similarity is 0.18).
 MIN_JACCARD = 0.06
 # A band value or key shared by more articles than this is no evidence of a story (text
 # every article of a template has): skipped, so that the pairs never grow as the square of

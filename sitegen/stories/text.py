@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Every quotation mark and apostrophe of the seeds and of the common keyboards: dropped, not
 # mapped to one, since one outlet writes “word”, another „word“ and a third 'word'.
@@ -14,9 +15,16 @@ import unicodedata
 _QUOTES = re.compile("[\"'`´‘’‚‛“”„‟‹›«»「」『』′″]")
 _DASHES = re.compile("[‐‑‒–—―−]")
 MIN_WORDS = 6  # shorter sentences are headings, captions and furniture, not evidence
-_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\]\([^)]*\)|[*_#>`\[\]|]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\d])")
-_WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
+# Paragraphs are cut in one pass over their text joined by NUL (not a call or two per
+# paragraph and per sentence): a paragraph's end ends a sentence, and no image, link target
+# or quotation runs across it.
+_JOIN = "\x00"
+_ENDS = frozenset((" ", _JOIN))  # the tokens that end a sentence
+_LINKS = re.compile(r"!\[[^\]\x00]*\]\([^)\x00]*\)|\]\([^)\x00]*\)")  # images, link targets
+_MARKS = re.compile(r"[*_#>`\[\]|]+")
+# A word, or a sentence's end: the space after . ! or ? before anything but a digit, or NUL.
+_TOKEN = re.compile(r"\w+(?:[.,]\w+)*|(?<=[.!?]) (?=[^ \d])|\x00")
+_WORD = re.compile(r"\w+(?:[.,]\w+)*")  # (after normalise: no apostrophes left inside)
 
 
 def normalise(text: str) -> str:
@@ -35,42 +43,43 @@ def paragraphs(body: str) -> list[str]:
     return re.split(r"\n\s*\n", body)
 
 
-def paragraph_sentences(paragraph: str) -> list[str]:
-    """The normalised sentences of one paragraph that have at least ``MIN_WORDS`` words."""
-    return [text for text, _ in paragraph_words(paragraph)]
-
-
-def paragraph_words(paragraph: str) -> list[tuple[str, list[str]]]:
-    """(normalised sentence, its words) of each sentence of ``MIN_WORDS`` words or more."""
+def sentence_words(paragraphs: Iterable[str]) -> list[list[str]]:
+    """The words of each sentence of ``MIN_WORDS`` words or more, in order: normalised,
+    Markdown marks, link targets and quotation marks gone."""
+    joined = _JOIN.join(paragraphs)
+    if "](" in joined:
+        joined = _LINKS.sub(" ", joined)
+    tokens = _TOKEN.findall(normalise(_MARKS.sub(" ", joined)))
     found = []
-    for text in _SENTENCE_END.split(normalise(_MARKUP.sub(" ", paragraph))):
-        w = _WORD.findall(text)
-        if len(w) >= MIN_WORDS:
-            found.append((text, w))
+    start = 0
+    for end in [n for n, token in enumerate(tokens) if token in _ENDS] + [len(tokens)]:
+        if end - start >= MIN_WORDS:
+            found.append(tokens[start:end])
+        start = end + 1
     return found
 
 
 def sentences(body: str) -> list[str]:
-    """The normalised sentences of a Markdown body that have at least ``MIN_WORDS`` words,
-    in order (paragraphs first split on blank lines, then on sentence ends)."""
-    return [s for paragraph in paragraphs(body) for s in paragraph_sentences(paragraph)]
+    """The sentences of a Markdown body (``sentence_words``), each its words joined by
+    single spaces: what the alignment compares."""
+    return [" ".join(w) for w in sentence_words(paragraphs(body))]
 
 
 def sentence_key(sentence: str) -> int:
     """A stable 63-bit key of a normalised sentence's words (for counting furniture)."""
-    return words_key(words(sentence))
+    return key(" ".join(words(sentence)))
 
 
-def words_key(found: list[str]) -> int:
-    data = " ".join(found).encode()
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
+def key(joined: str) -> int:
+    """The key of a sentence as its words joined by single spaces (``sentences``)."""
+    return int.from_bytes(hashlib.blake2b(joined.encode(), digest_size=8).digest(), "big") >> 1
 
 
 
 
 # A quotation: its opening and closing marks in any of the styles outlets use (“…”, „…“,
 # "…", «…»); single marks are left out, being apostrophes as often as not.
-_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n]{12,400}?)[”“\"»]")
+_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n\x00]{12,400}?)[”“\"»]")
 MIN_QUOTE_WORDS = 4
 _OPENING = ("“", "„", '"', "«")
 
