@@ -201,3 +201,71 @@ def test_build_writes_the_demo_story(tmp_path: Path) -> None:
     assert result.rebuilt == 1
     assert (out / "copycat" / "starmer-european-allies-ukraine" / "index.html").read_text() \
         == before
+
+
+FIRST_TEXT = """The council voted on Tuesday night to close the old swimming baths in the town centre.
+
+Residents had campaigned for three years to keep the baths open for local schools and clubs.
+
+The leader of the council said the building needed repairs costing more than two million pounds.
+
+A petition signed by eleven thousand people was handed to the mayor outside the town hall."""
+OTHER_TEXT = """A new ferry service between the two islands will start running in the spring next year.
+
+The operator said tickets would go on sale in March and cost less than the old service did.
+
+Fishermen on the smaller island welcomed the news but asked for more sailings in the winter.
+
+The harbour master warned that the pier would need strengthening before the larger boat arrived."""
+
+
+def _records(arts: list) -> dict:  # type: ignore[type-arg]
+    from sitegen.cache import ArticleRecord
+    from sitegen.model import ArticleSummary
+    return {a.key: ArticleRecord(a.key, "", ArticleSummary.of(a), [], {}, None,
+                                 story=signature_of(a)) for a in arts}
+
+
+def test_each_article_of_a_story_is_compared_with_its_first() -> None:
+    """A story page says how each article relates to the story's first one, also when the
+    candidates paired it only with another; one found unrelated to the first is not
+    compared again until one of the two changes."""
+    from sitegen.stories.records import StoriesState
+    from sitegen.stories.update import to_first
+
+    first = labelled.article("one", "a", [FIRST_TEXT])
+    copy = labelled.article("two", "b", [FIRST_TEXT], start=1)
+    again = labelled.article("three", "c", [FIRST_TEXT], start=2)
+    arts = {a.key: a for a in (first, copy, again)}
+    records = _records(list(arts.values()))
+    keys = {k: k for k in arts}
+    chain = [compare(first, copy, keys, set()), compare(copy, again, keys, set())]
+    pairs, apart = to_first(chain, records, keys, StoriesState(), arts.get)  # type: ignore[arg-type]
+    added = [p for p in pairs if (p.earlier, p.later) == ("one/a", "three/c")]
+    assert len(pairs) == 3 and added and added[0].relation == "copy" and not apart
+    made = stories(pairs, {k: r.summary for k, r in records.items()})[0]
+    assert all(m.first is not None and m.first.earlier == "one/a" for m in made.members[1:])
+
+    # One whose text is another's second half: in the story through it, unrelated to the
+    # first.
+    mixed = labelled.article("two", "m", [FIRST_TEXT + "\n\n" + OTHER_TEXT], start=1)
+    half = labelled.article("three", "h", [OTHER_TEXT], start=2)
+    arts = {a.key: a for a in (first, mixed, half)}
+    records = _records(list(arts.values()))
+    keys = {k: k for k in arts}
+    chain = [compare(first, mixed, keys, set()), compare(mixed, half, keys, set())]
+    assert all(chain)
+    loads: list[str] = []
+
+    def load(name: str):  # type: ignore[no-untyped-def]
+        loads.append(name)
+        return arts[name]
+
+    pairs, apart = to_first(chain, records, keys, StoriesState(), load)  # type: ignore[arg-type]
+    assert len(pairs) == 2 and apart == {"one/a three/h": "one/a three/h"} and loads
+    loads.clear()
+    again_pairs, again_apart = to_first(chain, records, keys, StoriesState(apart=apart), load)  # type: ignore[arg-type]
+    assert (again_pairs, again_apart, loads) == (pairs, apart, [])
+    keys["three/h"] = "changed"
+    to_first(chain, records, keys, StoriesState(apart=apart), load)  # type: ignore[arg-type]
+    assert loads

@@ -1,5 +1,5 @@
 """Stories: the connected components of related pairs, each article listed by first-seen
-time with its relation to the earlier article it is most closely related to."""
+time with its relation to the first article and to the earlier one it is closest to."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sitegen.stories.relate import RANK
 class Member:
     article: ArticleSummary
     pair: Pair | None  # with the earlier member it is closest to (None for the first)
+    first: Pair | None = None  # with the story's first article (None: not related to it)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,9 @@ def stories(pairs: list[Pair], summaries: dict[str, ArticleSummary]) -> list[Sto
         members = [Member(summaries[ordered[0]], None)]
         for name in ordered[1:]:
             mine = [p for p in inside if p.later == name]
+            first = next((p for p in mine if p.earlier == ordered[0]), None)
             members.append(Member(summaries[name], _closest(mine) if mine else _closest(
-                [p for p in inside if p.earlier == name])))
+                [p for p in inside if p.earlier == name]), first))
         found.append(Story(slug_of(ordered[0]), tuple(members), tuple(inside)))
     return sorted(found, key=lambda s: (s.first.first.fetched, s.slug))
 

@@ -71,9 +71,12 @@ class ToldBlock:
 @dataclass
 class StoriesState:
     """What the last build found: the content key each article was compared at, the related
-    pairs, what each history page showed, and the story pages made (path -> (key, sha))."""
+    pairs, what each history page showed, the story pages made (path -> (key, sha)), and
+    the articles found unrelated to their story's first one ("first later" -> their
+    content keys), so that an unchanged story is not compared again."""
 
     seen: dict[str, str] = field(default_factory=dict)
     pairs: list[Pair] = field(default_factory=list)
     told: dict[str, ToldBlock] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    apart: dict[str, str] = field(default_factory=dict)

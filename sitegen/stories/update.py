@@ -45,6 +45,14 @@ def find_pairs(records: dict[str, ArticleRecord], previous: StoriesState, load: 
                                         None if many else changed)
     if many:
         found = {p for p in found if p[0] in changed or p[1] in changed}
+    kept += _compared(sorted(found), keys, furniture, load)
+    kept.sort(key=lambda p: (p.earlier, p.later))
+    return kept, keys
+
+
+def _compared(todo: list[tuple[str, str]], keys: dict[str, str], furniture: set[int],
+              load: Load) -> list[Pair]:
+    """The related pairs among ``todo``, each article read and cut into sentences once."""
     loaded: dict[str, Versions | None] = {}
 
     def get(name: str) -> Versions | None:
@@ -53,15 +61,46 @@ def find_pairs(records: dict[str, ArticleRecord], previous: StoriesState, load: 
             loaded[name] = None if article is None else Versions(article)
         return loaded[name]
 
-    for a, b in sorted(found):
+    related = []
+    for a, b in todo:
         first, second = get(a), get(b)
-        if first is None or second is None:
-            continue
-        pair = compare(first, second, keys, furniture)
-        if pair is not None:
-            kept.append(pair)
-    kept.sort(key=lambda p: (p.earlier, p.later))
-    return kept, keys
+        if first is not None and second is not None:
+            pair = compare(first, second, keys, furniture)
+            if pair is not None:
+                related.append(pair)
+    return related
+
+
+def to_first(pairs: list[Pair], records: dict[str, ArticleRecord], keys: dict[str, str],
+             previous: StoriesState, load: Load) -> tuple[list[Pair], dict[str, str]]:
+    """``pairs`` with a pair for each story's later article and its first one where the
+    candidates found none, when the two are related: every row of a story page can then
+    say how its article relates to the first. A pair found unrelated is remembered by the
+    two content keys (the second result), and compared again only when one changes."""
+    todo = []
+    apart = {}
+    for story in stories_of(pairs, records):
+        first = story.first.key
+        for member in story.members[1:]:
+            name = member.article.key
+            if member.first is not None:
+                continue
+            tag, stamp = f"{first} {name}", f"{keys[first]} {keys[name]}"
+            if previous.apart.get(tag) == stamp:
+                apart[tag] = stamp
+            else:
+                todo.append((first, name))
+    if not todo:
+        return pairs, apart
+    involved = {n for pair in todo for n in pair}
+    signatures = {k: r.story for k, r in records.items() if r.story is not None}
+    furniture = candidates.furniture(signatures, {  # type: ignore[arg-type]
+        k for n in involved for k in signatures[n].keys})
+    found = {(p.earlier, p.later): p for p in _compared(todo, keys, furniture, load)}
+    for first, name in todo:
+        if (first, name) not in found:
+            apart[f"{first} {name}"] = f"{keys[first]} {keys[name]}"
+    return sorted([*pairs, *found.values()], key=lambda p: (p.earlier, p.later)), apart
 
 
 def told_blocks(story_list: list[Story], infos: dict[str, SourceInfo],
@@ -109,6 +148,7 @@ def find(records: dict[str, ArticleRecord], state: State, by_key: dict[str, Arti
         return load_article(by_key[name], config.max_file_size, config.max_paragraphs)[0]
 
     pairs, seen = find_pairs(records, state.stories, load)
+    pairs, apart = to_first(pairs, records, seen, state.stories, load)
     story_list = stories_of(pairs, records)
     summaries = {k: r.summary for k, r in records.items() if r.summary is not None}
     told = told_blocks(story_list, infos, summaries)
@@ -130,7 +170,7 @@ def find(records: dict[str, ArticleRecord], state: State, by_key: dict[str, Arti
         problems.update(outcome.problems)
     if problems:
         raise BuildError(sorted(problems))
-    state.stories = StoriesState(seen, pairs, told, state.stories.pages)
+    state.stories = StoriesState(seen, pairs, told, state.stories.pages, apart)
     return Found(story_list, {i.id: i.name for i in infos.values()}, load, written)
 
 
