@@ -43,7 +43,8 @@ def test_story_page_and_side_by_side(demo: Path, browser) -> None:
         assert "Paraphrase" in rows.nth(3).inner_text()
         assert "BBC News, version 0" in rows.nth(3).inner_text()
         _shot(page, "story")
-        rows.nth(3).get_by_role("link", name="side by side").click()
+        assert "Same story as The Independent, version 3" in rows.nth(3).inner_text()
+        rows.nth(3).get_by_role("link", name="side by side with BBC News").click()
         table = page.locator("table.diff-table")
         assert table.is_visible()
         # "held a call" became "held a name": the word marked on each side
