@@ -240,11 +240,15 @@ def test_each_article_of_a_story_is_compared_with_its_first() -> None:
     records = _records(list(arts.values()))
     keys = {k: k for k in arts}
     chain = [compare(first, copy, keys, set()), compare(copy, again, keys, set())]
-    pairs, apart = to_first(chain, records, keys, StoriesState(), arts.get)  # type: ignore[arg-type]
-    added = [p for p in pairs if (p.earlier, p.later) == ("one/a", "three/c")]
-    assert len(pairs) == 3 and added and added[0].relation == "copy" and not apart
-    made = stories(pairs, {k: r.summary for k, r in records.items()})[0]
+    firsts, apart = to_first(chain, records, keys, StoriesState(), arts.get)  # type: ignore[arg-type]
+    assert [(p.earlier, p.later, p.relation) for p in firsts] == [("one/a", "three/c", "copy")]
+    assert not apart
+    made = stories(chain + firsts, {k: r.summary for k, r in records.items()})[0]
     assert all(m.first is not None and m.first.earlier == "one/a" for m in made.members[1:])
+    calls: list[str] = []
+    kept = to_first(chain, records, keys, StoriesState(firsts=firsts),  # type: ignore[arg-type]
+                    lambda n: calls.append(n) or arts[n])
+    assert kept == (firsts, {}) and calls == []  # unchanged: taken as found, not compared
 
     # One whose text is another's second half: in the story through it, unrelated to the
     # first.
@@ -261,11 +265,46 @@ def test_each_article_of_a_story_is_compared_with_its_first() -> None:
         loads.append(name)
         return arts[name]
 
-    pairs, apart = to_first(chain, records, keys, StoriesState(), load)  # type: ignore[arg-type]
-    assert len(pairs) == 2 and apart == {"one/a three/h": "one/a three/h"} and loads
+    firsts, apart = to_first(chain, records, keys, StoriesState(), load)  # type: ignore[arg-type]
+    assert firsts == [] and apart == {"one/a three/h": "one/a three/h"} and loads
     loads.clear()
-    again_pairs, again_apart = to_first(chain, records, keys, StoriesState(apart=apart), load)  # type: ignore[arg-type]
-    assert (again_pairs, again_apart, loads) == (pairs, apart, [])
+    assert to_first(chain, records, keys, StoriesState(apart=apart), load) == ([], apart)  # type: ignore[arg-type]
+    assert loads == []
     keys["three/h"] = "changed"
     to_first(chain, records, keys, StoriesState(apart=apart), load)  # type: ignore[arg-type]
     assert loads
+
+
+def test_rebuilds_after_changes_find_what_a_clean_build_finds(tmp_path: Path) -> None:
+    """Pairs, pairs against the first article and their remembered absences are kept or
+    made again so that each rebuild writes what a clean build writes."""
+    import shutil
+
+    from sitegen.build import build
+    from tests.test_cache import same_as_clean
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "sitegen.yaml", project / "sitegen.yaml")
+    options = {"base_url": "https://example.org/a/", "search": False, "jobs": 1}
+    build(project, **options)
+    story = project / "site" / "stories"
+    assert (story / "independent-starmer-trump-ukraine-live").is_dir()
+    copy = project / "content" / "copycat" / "starmer-european-allies-ukraine"
+    first = next(copy.glob("*.md")).read_text(encoding="utf-8")
+    (copy / "2025-03-08T10-00-00Z.md").write_text(
+        first.replace("2025-03-07T16:30:00Z", "2025-03-08T10:00:00Z").replace(
+            "held a name", "held a call"), encoding="utf-8")
+    build(project, **options)
+    same_as_clean(project, tmp_path, **options)
+    # Without its constructed entries the live blog leaves the story; the PA copy is first.
+    blog = project / "content" / "independent" / "starmer-trump-ukraine-live"
+    entry = blog / "2025-03-07T12-30-00Z.md"
+    kept = entry.read_bytes()
+    entry.unlink()
+    build(project, **options)
+    same_as_clean(project, tmp_path, **options)
+    assert not (story / "independent-starmer-trump-ukraine-live").exists()
+    entry.write_bytes(kept)
+    build(project, **options)
+    same_as_clean(project, tmp_path, **options)

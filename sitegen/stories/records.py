@@ -71,12 +71,14 @@ class ToldBlock:
 @dataclass
 class StoriesState:
     """What the last build found: the content key each article was compared at, the related
-    pairs, what each history page showed, the story pages made (path -> (key, sha)), and
-    the articles found unrelated to their story's first one ("first later" -> their
+    pairs its candidates gave, what each history page showed, the story pages made (path
+    -> (key, sha)), and what comparing each story's later articles with its first one
+    found: the related pairs, and the articles unrelated to it ("first later" -> their
     content keys), so that an unchanged story is not compared again."""
 
     seen: dict[str, str] = field(default_factory=dict)
     pairs: list[Pair] = field(default_factory=list)
     told: dict[str, ToldBlock] = field(default_factory=dict)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
+    firsts: list[Pair] = field(default_factory=list)
     apart: dict[str, str] = field(default_factory=dict)

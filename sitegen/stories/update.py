@@ -73,11 +73,14 @@ def _compared(todo: list[tuple[str, str]], keys: dict[str, str], furniture: set[
 
 def to_first(pairs: list[Pair], records: dict[str, ArticleRecord], keys: dict[str, str],
              previous: StoriesState, load: Load) -> tuple[list[Pair], dict[str, str]]:
-    """``pairs`` with a pair for each story's later article and its first one where the
-    candidates found none, when the two are related: every row of a story page can then
-    say how its article relates to the first. A pair found unrelated is remembered by the
-    two content keys (the second result), and compared again only when one changes."""
+    """The pairs that relate a story's later article to its first one where ``pairs`` (the
+    candidates') have none, so that every row of a story page can say how its article
+    relates to the first; and the articles found unrelated to their first ("first later"
+    -> the two content keys). Both are taken from ``previous`` while neither article
+    changed: they depend on the stories ``pairs`` make, never on each other."""
+    before = {(p.earlier, p.later): p for p in previous.firsts}
     todo = []
+    firsts = []
     apart = {}
     for story in stories_of(pairs, records):
         first = story.first.key
@@ -86,21 +89,23 @@ def to_first(pairs: list[Pair], records: dict[str, ArticleRecord], keys: dict[st
             if member.first is not None:
                 continue
             tag, stamp = f"{first} {name}", f"{keys[first]} {keys[name]}"
-            if previous.apart.get(tag) == stamp:
+            old = before.get((first, name))
+            if old is not None and (old.earlier_key, old.later_key) == (keys[first], keys[name]):
+                firsts.append(old)
+            elif previous.apart.get(tag) == stamp:
                 apart[tag] = stamp
             else:
                 todo.append((first, name))
-    if not todo:
-        return pairs, apart
-    involved = {n for pair in todo for n in pair}
-    signatures = {k: r.story for k, r in records.items() if r.story is not None}
-    furniture = candidates.furniture(signatures, {  # type: ignore[arg-type]
-        k for n in involved for k in signatures[n].keys})
-    found = {(p.earlier, p.later): p for p in _compared(todo, keys, furniture, load)}
-    for first, name in todo:
-        if (first, name) not in found:
-            apart[f"{first} {name}"] = f"{keys[first]} {keys[name]}"
-    return sorted([*pairs, *found.values()], key=lambda p: (p.earlier, p.later)), apart
+    if todo:
+        involved = {n for pair in todo for n in pair}
+        signatures = {k: r.story for k, r in records.items() if r.story is not None}
+        furniture = candidates.furniture(signatures, {  # type: ignore[arg-type]
+            k for n in involved for k in signatures[n].keys})
+        found = {(p.earlier, p.later): p for p in _compared(todo, keys, furniture, load)}
+        firsts += found.values()
+        apart.update({f"{a} {b}": f"{keys[a]} {keys[b]}" for a, b in todo
+                      if (a, b) not in found})
+    return sorted(firsts, key=lambda p: (p.earlier, p.later)), apart
 
 
 def told_blocks(story_list: list[Story], infos: dict[str, SourceInfo],
@@ -148,8 +153,9 @@ def find(records: dict[str, ArticleRecord], state: State, by_key: dict[str, Arti
         return load_article(by_key[name], config.max_file_size, config.max_paragraphs)[0]
 
     pairs, seen = find_pairs(records, state.stories, load)
-    pairs, apart = to_first(pairs, records, seen, state.stories, load)
-    story_list = stories_of(pairs, records)
+    firsts, apart = to_first(pairs, records, seen, state.stories, load)
+    story_list = stories_of(sorted([*pairs, *firsts], key=lambda p: (p.earlier, p.later)),
+                            records)
     summaries = {k: r.summary for k, r in records.items() if r.summary is not None}
     told = told_blocks(story_list, infos, summaries)
     again = []
@@ -170,7 +176,7 @@ def find(records: dict[str, ArticleRecord], state: State, by_key: dict[str, Arti
         problems.update(outcome.problems)
     if problems:
         raise BuildError(sorted(problems))
-    state.stories = StoriesState(seen, pairs, told, state.stories.pages, apart)
+    state.stories = StoriesState(seen, pairs, told, state.stories.pages, firsts, apart)
     return Found(story_list, {i.id: i.name for i in infos.values()}, load, written)
 
 
