@@ -122,6 +122,7 @@ class State:
     search_keys: dict[int, str] = field(default_factory=dict)  # part of the index -> key
     feeds: dict[str, str] = field(default_factory=dict)  # a scope's feed -> key of its inputs
     stories: StoriesState = field(default_factory=StoriesState)
+    manifest: str = ""  # key of what manifest.tsv.gz was made from
 
 
 class _Format(msgspec.Struct):

@@ -131,9 +131,11 @@ def pairs(signatures: dict[str, Signature], changed: Iterable[str] | None = None
     owner = np.repeat(np.arange(len(names)),
                       [len(signatures[n].keys) for n in names])
     position = {name: n for n, name in enumerate(names)}
+    # (Furniture among the changed articles' keys, worked out once: for a key of one of
+    # them, it is what it would be among that article's keys alone.)
+    boiler = furniture(signatures, {k for name in wanted for k in signatures[name].keys})
     for name in wanted:
         mine = signatures[name].keys
-        boiler = furniture(signatures, set(mine))
         evidence = np.array([k for k in mine if k not in boiler], dtype=np.int64)
         hit = np.isin(flat, evidence)
         found_keys, per_key = np.unique(flat[hit], return_counts=True)

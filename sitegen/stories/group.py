@@ -71,11 +71,13 @@ def stories(pairs: list[Pair], summaries: dict[str, ArticleSummary]) -> list[Sto
     groups: dict[str, list[str]] = {}
     for name in sorted(parent):
         groups.setdefault(root(name), []).append(name)
+    within: dict[str, list[Pair]] = {}  # each story's pairs, by its root
+    for p in usable:
+        within.setdefault(root(p.earlier), []).append(p)
     found = []
-    for names in groups.values():
+    for top, names in groups.items():
         ordered = sorted(names, key=lambda k: (summaries[k].first.fetched, k))
-        inside = sorted((p for p in usable if p.earlier in names), key=lambda p: (
-            p.earlier, p.later))
+        inside = sorted(within[top], key=lambda p: (p.earlier, p.later))
         members = [Member(summaries[ordered[0]], None)]
         for name in ordered[1:]:
             mine = [p for p in inside if p.later == name]

@@ -53,10 +53,11 @@ def compare(a: Article | Versions, b: Article | Versions, content_keys: dict[str
     if not related_at_all(earlier.texts, later.texts, furniture):
         return None
     chosen: tuple[int, int, Alignment, str] | None = None
+    best: dict[int, tuple[int, Alignment]] = {}  # by later text: each distinct one once
     for j, text in enumerate(later.texts):
-        if j and text is later.texts[j - 1]:
+        if id(text) in best:
             continue
-        i, found = _best(earlier, text, furniture)
+        i, found = best[id(text)] = _best(earlier, text, furniture)
         name = classify.relation(found)
         if name is not None and (chosen is None or RANK[name] < RANK[chosen[3]]):
             chosen = (i, j, found, name)
@@ -66,7 +67,7 @@ def compare(a: Article | Versions, b: Article | Versions, content_keys: dict[str
     followed = None
     versions = first.versions
     if name != classify.SAME and any(v.body != versions[i].body for v in versions[i + 1:]):
-        latest, _ = _best(earlier, later.texts[-1], furniture)
+        latest, _ = best[id(later.texts[-1])]
         followed = latest > i and versions[latest].body != versions[i].body
     changed = next((v.fetched for v in versions[i + 1:] if v.title != versions[i].title), None)
     return Pair(first.key, second.key, content_keys[first.key], content_keys[second.key], name,

@@ -25,7 +25,7 @@ def signature_of(article: Article) -> Signature:
     into sentences in one pass."""
     found = dict.fromkeys(p for version in article.versions for p in text.paragraphs(version.body))
     sentences = {" ".join(w): w for w in text.sentence_words(found)}
-    keys = {text.sentence_key(q) for q in text.quotes("\x00".join(found))}
+    keys = {text.sentence_key(q) for q in text.quotes("\n\n".join(found))}
     keys.update(map(text.key, sentences))
     if not sentences:  # no sentence long enough: nothing to find it by
         return Signature(b"", sorted(keys))

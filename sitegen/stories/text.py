@@ -16,8 +16,8 @@ _QUOTES = re.compile("[\"'`´‘’‚‛“”„‟‹›«»「」『』′�
 _DASHES = re.compile("[‐‑‒–—―−]")
 MIN_WORDS = 6  # shorter sentences are headings, captions and furniture, not evidence
 # Paragraphs are cut in one pass over their text joined by NUL (not a call or two per
-# paragraph and per sentence): a paragraph's end ends a sentence, and no image, link target
-# or quotation runs across it.
+# paragraph and per sentence): a paragraph's end ends a sentence, and no image or link
+# target runs across it.
 _JOIN = "\x00"
 _ENDS = frozenset((" ", _JOIN))  # the tokens that end a sentence
 _LINKS = re.compile(r"!\[[^\]\x00]*\]\([^)\x00]*\)|\]\([^)\x00]*\)")  # images, link targets
@@ -79,7 +79,7 @@ def key(joined: str) -> int:
 
 # A quotation: its opening and closing marks in any of the styles outlets use (“…”, „…“,
 # "…", «…»); single marks are left out, being apostrophes as often as not.
-_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n\x00]{12,400}?)[”“\"»]")
+_QUOTE = re.compile(r"[“„\"«]([^“”„\"«»\n]{12,400}?)[”“\"»]")
 MIN_QUOTE_WORDS = 4
 _OPENING = ("“", "„", '"', "«")
 
